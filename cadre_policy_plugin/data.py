@@ -1,0 +1,66 @@
+"""
+Plain data objects that cross app boundaries.
+
+The XBlock, the sync adapter and the views receive these from ``api.py`` and from the
+ledger signal instead of model instances, so no other app depends on this app's
+models (conventions: ``api.py`` returns plain data).  No Django import here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class LedgerEntryData:
+    """
+    One row of a learner's electronic training file, as other apps see it.
+
+    ``uuid`` is stable for ever and is what the registry knows the record by;
+    ``reverses`` names the uuid of the entry that a reversal cancels.
+    """
+
+    uuid: str
+    user_id: int
+    source: str
+    category: str | None
+    hours: Decimal | None
+    credits: Decimal | None
+    earned_on: date
+    academic_year: int | None
+    policy_key: str
+    evidence_type: str
+    evidence_ref: str
+    reason: str
+    reverses: str | None
+    created: datetime
+    entered_by_id: int | None = None
+    course_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryIdentity:
+    """
+    What the provincial registry needs to file a record under a cadre.
+
+    .. pii: ``id_number`` is the national ID number; callers must never log it.
+    """
+
+    user_id: int
+    id_number: str
+    real_name: str
+    unit_code: str
+    region_key: str
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """A learner's ledger totals for one academic year (used by reconciliation)."""
+
+    user_id: int
+    year: int
+    hours: Decimal
+    credits: Decimal
+    entry_count: int
+    entry_uuids: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,1 @@
+"""Open edX event receivers (openedx-events)."""

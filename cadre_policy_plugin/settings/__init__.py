@@ -1,0 +1,1 @@
+"""Settings merged into the LMS/Studio by edx-django-utils' plugin_settings."""

@@ -1,0 +1,3 @@
+"""URLs of the policy plugin (mounted under ``/cadre/`` by the plugin framework)."""
+app_name = "cadre_policy"
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the sync adapter (mounted under ``/cadre-sync/``)."""
+app_name = "cadre_sync"
+urlpatterns = []

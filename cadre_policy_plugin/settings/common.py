@@ -1,12 +1,55 @@
 """
 Defaults for the ``CADRE_POLICY`` settings dict (one namespaced dict, DRF style).
 
-Every key is documented in docs/plugin.md; unknown keys are refused by the accessor.
+Every key is documented in docs/plugin.md and read through
+:func:`cadre_policy_plugin.conf.cadre_setting`, which refuses unknown keys; the
+system checks in ``checks.py`` (``cadre_policy.E001``...) report misconfiguration at
+start-up.  No Django import at module level: ``tests/settings.py`` and the LMS
+settings import this file before Django is configured.
 """
+
+DEFAULTS = {
+    # Award a course's hours when Open edX sends CERTIFICATE_CREATED (passing cert).
+    "AWARD_ON_CERTIFICATE": True,
+    # When awarding on a certificate, also demand that every registered credit block
+    # of the course was verified (the server, not the browser, decides learning time).
+    "CERTIFICATE_AWARD_REQUIRES_VERIFIED_TIME": True,
+    # Reverse the course's hours when Open edX sends CERTIFICATE_REVOKED.
+    "REVERSE_ON_CERTIFICATE_REVOKED": True,
+    # Record exam passes from COURSE_PASSING_STATUS_UPDATED (required hours and exam
+    # bonus credits may depend on them).
+    "RECORD_COURSE_PASSING": True,
+    # The CertificateCreationRequested step refuses certificates while verified
+    # learning time is short or the learner has no approved real-name profile.
+    "CERTIFICATE_GATE": True,
+    # The CourseEnrollmentStarted step refuses enrollment in cadre courses (those
+    # with a credit spec) to users without an active, approved profile.
+    "ENROLLMENT_GATE": True,
+    # Issue the annual completion certificate (结业证书) when a year becomes met under
+    # a policy pack that grants it (Anhui Art. 11).
+    "ANNUAL_CERTIFICATE": True,
+    # Name of the issuing academy printed on the annual certificate.
+    "CERTIFICATE_ISSUER": "干部网络学院",
+    # Absolute URL of the public verification page printed on the certificate; empty
+    # means the relative path of this plugin's verification view.
+    "CERTIFICATE_VERIFY_URL": "",
+    # A TrueType (.ttf/.ttc, glyf outlines) CJK font for the certificate; empty means
+    # the font shipped in cadre_policy_plugin/fonts/.
+    "CERTIFICATE_FONT_PATH": "",
+    # Policy pack key used when no node up a learner's organisation tree carries one.
+    "DEFAULT_POLICY_KEY": "",
+    # Secret for the keyed hash of ID numbers (lookup and uniqueness).  Empty falls
+    # back to SECRET_KEY (system check cadre_policy.W001): rotating SECRET_KEY would
+    # then break lookups, so production sets its own and never changes it.
+    "ID_NUMBER_HASH_KEY": "",
+    # Recompute the current year's status of every learner below an organisation
+    # node when its policy or overlay changes (synchronously; large trees can turn
+    # this off and run ``manage.py cadre_recompute_year_status`` instead).
+    "RECOMPUTE_ON_POLICY_CHANGE": True,
+}
 
 
 def plugin_settings(settings):
     """Add this plugin's defaults without overwriting what the operator set."""
-    defaults = {}
     current = getattr(settings, "CADRE_POLICY", {}) or {}
-    settings.CADRE_POLICY = {**defaults, **current}
+    settings.CADRE_POLICY = {**DEFAULTS, **current}

@@ -1,0 +1,55 @@
+"""
+The plugin's models, split by concept (one module each); import them from here.
+
+Other apps never import these: they go through ``cadre_policy_plugin.api``.
+"""
+from cadre_policy_plugin.models.admins import UnitAdministrator
+from cadre_policy_plugin.models.audit import AuditImmutableError, AuditLog
+from cadre_policy_plugin.models.certificates import AnnualCertificate
+from cadre_policy_plugin.models.courses import (
+    BlockVerification,
+    Category,
+    CourseCreditSpec,
+    CoursePassing,
+    CreditBlock,
+    Topic,
+)
+from cadre_policy_plugin.models.learners import (
+    LEAVING_STATUSES,
+    LearnerProfile,
+    LearnerStatus,
+    PoliticalStatus,
+    Rank,
+)
+from cadre_policy_plugin.models.ledger import (
+    EvidenceType,
+    LedgerEntry,
+    LedgerImmutableError,
+    Source,
+)
+from cadre_policy_plugin.models.org import OrgNode
+from cadre_policy_plugin.models.status import YearStatus
+
+__all__ = [
+    "LEAVING_STATUSES",
+    "AnnualCertificate",
+    "AuditImmutableError",
+    "AuditLog",
+    "BlockVerification",
+    "Category",
+    "CourseCreditSpec",
+    "CoursePassing",
+    "CreditBlock",
+    "EvidenceType",
+    "LearnerProfile",
+    "LearnerStatus",
+    "LedgerEntry",
+    "LedgerImmutableError",
+    "OrgNode",
+    "PoliticalStatus",
+    "Rank",
+    "Source",
+    "Topic",
+    "UnitAdministrator",
+    "YearStatus",
+]

@@ -1,0 +1,25 @@
+"""
+Shared pytest fixtures for every area's tests.
+
+When ``CADRE_TEST_DB`` names a server database, the test database is only created
+after :func:`tests.services.require_service` confirms the server is listening: on a
+laptop the database tests are skipped with the reason, under ``CI=true`` they fail.
+"""
+import os
+
+import pytest
+
+from tests.services import require_service
+
+_SERVICES = {
+    "mysql": ("MariaDB", "127.0.0.1", 3306),
+    "postgres": ("PostgreSQL", "127.0.0.1", 5432),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook that runs just before the test database is created."""
+    service = _SERVICES.get(os.environ.get("CADRE_TEST_DB", "sqlite"))
+    if service:
+        require_service(*service)

@@ -11,7 +11,7 @@ from .cycle import CycleStatus, evaluate_cycle
 from .errors import InputError, PackError, RulesError
 from .evaluate import evaluate, proration_factor
 from .model import Assessment, Entry, EntryResult, Learner, Period, Requirement, YearInput, YearStatus
-from .pack import Pack, apply_overlay, available_packs, load_overlay_file, load_pack, validate_file
+from .pack import Pack, PackRegistry, apply_overlay, available_packs, load_overlay_file, load_pack, validate_file
 from .windows import academic_year_for, period
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Learner",
     "Pack",
     "PackError",
+    "PackRegistry",
     "Period",
     "Requirement",
     "RulesError",

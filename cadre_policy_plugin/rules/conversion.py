@@ -59,7 +59,9 @@ def _time_hours(pack, rule, entry, where):
         return _round_hours(pack, entry.hours, entry.source)
     if entry.half_days is not None:
         if pack.half_day_hours is None:
-            raise InputError(f"{where}.half_days", f"policy {pack.key} does not count training in half days; give hours or minutes")
+            raise InputError(
+                f"{where}.half_days", f"policy {pack.key} does not count training in half days; give hours or minutes"
+            )
         return half_up(entry.half_days * pack.half_day_hours, 2)
     raise InputError(where, f"{entry.source} needs one of minutes, hours, credits or half_days")
 

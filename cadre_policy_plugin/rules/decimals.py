@@ -16,7 +16,7 @@ def to_decimal(value):
     """Parse a JSON string/int into a Decimal; ``None`` stays ``None``. Floats are refused."""
     if value is None or isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError("must be a decimal string such as \"2.5\" (floats lose precision)")
     try:
         result = Decimal(str(value).strip())

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -191,7 +191,9 @@ class Pack:
         self.academic_year = data["academic_year"]
         self.registration = data["registration"]
         rates = data["credit_rates"]
-        self.credit_rates = {"required": to_decimal(rates["required"]), "elective": to_decimal(rates["elective"])} if rates else None
+        self.credit_rates = (
+            {"required": to_decimal(rates["required"]), "elective": to_decimal(rates["elective"])} if rates else None
+        )
         self.sources = {name: self._source(name, rule) for name, rule in data["sources"].items()}
         self.quotas = tuple(self._quota(name, group) for name, group in data["quotas"].items())
         self.caps = tuple(self._cap(name, cap) for name, cap in data["caps"].items())
@@ -298,7 +300,7 @@ def _read_document(path):
         raise PackError(where, f"not valid YAML/JSON: {getattr(exc, 'problem', None) or exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bundled():
     """The packs shipped with the plugin, by key."""
     packs = {}
@@ -312,7 +314,7 @@ def _bundled():
 
 def available_packs():
     """The bundled packs, sorted by region then effective date."""
-    return sorted(_bundled().values(), key=lambda pack: (pack.region, pack.effective_from))
+    return default_registry().all()
 
 
 def apply_overlay(pack, overlay, origin="(overlay)"):
@@ -342,33 +344,69 @@ def load_overlay_file(path):
     return data
 
 
-def load_pack(name, year=None):
+class PackRegistry:
+    """
+    The packs a deployment knows, by key and by region.
+
+    A region may hold several versions with effective ranges (a later notice replacing an
+    earlier one for later years); asking by region picks the version in force that year.
+    """
+
+    def __init__(self, packs):
+        self._packs = {}
+        for pack in packs:
+            if pack.key in self._packs:
+                raise PackError("key", f"two packs share the key {pack.key!r}")
+            self._packs[pack.key] = pack
+
+    def all(self):
+        return sorted(self._packs.values(), key=lambda pack: (pack.region, pack.effective_from))
+
+    def get(self, name, year=None):
+        """A pack by key or region (see :func:`load_pack`)."""
+        if name in self._packs:
+            pack = self._packs[name]
+            if year is not None and not pack.in_force(year):
+                until = pack.effective_until.isoformat() if pack.effective_until else "now"
+                raise PackError(
+                    "policy",
+                    f"policy {name!r} is not in force in {year} (effective {pack.effective_from.isoformat()} to {until})",
+                )
+            return pack
+        regional = [pack for pack in self.all() if pack.region == name]
+        if regional:
+            candidates = [pack for pack in regional if year is None or pack.in_force(year)]
+            if not candidates:
+                raise PackError("policy", f"no policy of region {name!r} is in force in {year}")
+            return candidates[-1]
+        return None
+
+    def keys(self):
+        return sorted(self._packs)
+
+
+def default_registry():
+    """The registry of the packs bundled with the plugin."""
+    return PackRegistry(_bundled().values())
+
+
+def load_pack(name, year=None, registry=None):
     """
     Find a pack by key (``anhui-2019``), by region (``anhui``: the pack in force in
     ``year``, or the newest), or by file path (a pack, or an overlay applied to its base).
     """
-    packs = _bundled()
-    if name in packs:
-        pack = packs[name]
-        if year is not None and not pack.in_force(year):
-            raise PackError("policy", f"policy {name!r} is not in force in {year} "
-                                      f"(effective {pack.effective_from.isoformat()} to "
-                                      f"{pack.effective_until.isoformat() if pack.effective_until else 'now'})")
-        return pack
-    regional = [pack for pack in available_packs() if pack.region == name]
-    if regional:
-        candidates = [pack for pack in regional if year is None or pack.in_force(year)]
-        if not candidates:
-            raise PackError("policy", f"no policy of region {name!r} is in force in {year}")
-        return candidates[-1]
+    registry = registry or default_registry()
+    found = registry.get(name, year)
+    if found is not None:
+        return found
     if os.path.exists(name) or name.endswith((".yaml", ".yml", ".json")):
         data = _read_document(name)
         if isinstance(data, dict) and "extends" in data:
-            return apply_overlay(load_pack(data["extends"], year), data, origin=name)
+            return apply_overlay(load_pack(data["extends"], year, registry), data, origin=name)
         if not isinstance(data, dict):
             raise PackError(name, "a policy pack file must hold a mapping")
         return Pack(data, origin=name)
-    known = ", ".join(sorted(packs))
+    known = ", ".join(registry.keys())
     raise PackError("policy", f"unknown policy {name!r}; known policies: {known}")
 
 

@@ -1,0 +1,162 @@
+"""
+The only door into the policy plugin for the XBlock, the sync adapter and the views.
+
+Every function returns plain data (``cadre_policy_plugin.data`` objects, dicts with
+Decimals) rather than model instances, so no other app depends on this app's models.
+Every ledger write happens in ``transaction.atomic()`` and sends
+``signals.ledger_entry_recorded`` inside it (see ``services/ledger.py``).
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cadre_policy_plugin.models import EvidenceType
+from cadre_policy_plugin.services import annual, courses, ledger, profiles, reports
+from cadre_policy_plugin.services.evaluation import recompute_for_user
+
+__all__ = [
+    "CourseCreditSpecData", "add_entry", "award_course_hours", "course_verification_complete",
+    "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "learner_file", "learner_year_summary",
+    "learning_rules_for", "ledger_entries_since", "recompute_year_status", "register_credit_block",
+    "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "unit_summary",
+    "verify_annual_certificate", "verified_seconds_for_course", "year_totals",
+]
+
+
+@dataclass(frozen=True)
+class CourseCreditSpecData:
+    """What a course is worth (see ``models.CourseCreditSpec``)."""
+
+    course_key: str
+    category: str
+    hours: Decimal | None
+    lecture_minutes: Decimal | None
+    topic: str
+    exam_required: bool
+    exam_bonus_credits: Decimal | None
+    academic_years: tuple[int, ...]
+
+
+def _spec_data(spec):
+    return CourseCreditSpecData(
+        course_key=spec.course_key, category=spec.category, hours=spec.hours, lecture_minutes=spec.lecture_minutes,
+        topic=spec.topic, exam_required=spec.exam_required, exam_bonus_credits=spec.exam_bonus_credits,
+        academic_years=tuple(spec.academic_years or ()))
+
+
+def get_course_credit_spec(course_key):
+    """The course's spec, or ``None`` when it is not a cadre course."""
+    spec = courses.get_spec(course_key)
+    return _spec_data(spec) if spec else None
+
+
+def set_course_credit_spec(course_key, *, category, hours=None, lecture_minutes=None, topic="",
+                           exam_required=False, exam_bonus_credits=None, academic_years=(), changed_by=None):
+    """Create or replace a course's spec; raises ``ValidationError`` for a bad one."""
+    spec = courses.set_spec(course_key, category=category, hours=hours, lecture_minutes=lecture_minutes, topic=topic,
+                            exam_required=exam_required, exam_bonus_credits=exam_bonus_credits,
+                            academic_years=list(academic_years), changed_by=changed_by)
+    return _spec_data(spec)
+
+
+def register_credit_block(course_key, usage_key, required_seconds):
+    """Register a block that must be verified before the course's hours count (idempotent)."""
+    courses.register_block(course_key, usage_key, required_seconds)
+
+
+def report_block_verified(user, course_key, usage_key, *, verified_seconds, session_ids):
+    """
+    The XBlock verified one block for ``user``; returns the ``LedgerEntryData`` awarded
+    when that completed the course (every block verified, exam passed where needed),
+    else ``None``.
+    """
+    return courses.report_verified(user, course_key, usage_key, verified_seconds=verified_seconds,
+                                   session_ids=session_ids)
+
+
+def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):
+    """
+    Award a course's hours once (idempotent per evidence and per course); ``None`` when
+    nothing was awarded (no spec, no active profile, already awarded, not offered that
+    year, or revoked by an administrator).
+    """
+    spec = courses.get_spec(course_key)
+    if spec is None:
+        return None
+    if exam_passed is None:
+        exam_passed = True if evidence_type == EvidenceType.CERTIFICATE else (
+            courses.has_passed_exam(user, course_key) or None)
+    return ledger.award_course(user, spec, evidence_type=evidence_type, evidence_ref=evidence_ref,
+                               earned_on=earned_on, exam_passed=exam_passed)
+
+
+def verified_seconds_for_course(user, course_key):
+    return courses.verified_seconds(user, course_key)
+
+
+def course_verification_complete(user, course_key):
+    return courses.verification_complete(user, course_key)
+
+
+def learner_year_summary(user, year=None):
+    """Progress line data (Decimals) or ``None`` without a profile/policy."""
+    return reports.learner_year_summary(user, year)
+
+
+def learning_rules_for(user):
+    return profiles.learning_rules_for(user)
+
+
+def has_active_profile(user):
+    return profiles.has_active_profile(user)
+
+
+def registry_identity(user_id):
+    """.. pii: carries the full ID number for the registry payload; never log it."""
+    return profiles.registry_identity(user_id)
+
+
+def ledger_entries_since(since=None, *, user_id=None, after_id=None, limit=1000):
+    return reports.ledger_entries_since(since, user_id=user_id, after_id=after_id, limit=limit)
+
+
+def year_totals(user_id, year):
+    return reports.year_totals(user_id, year)
+
+
+def get_ledger_entry(entry_uuid):
+    return reports.get_ledger_entry(entry_uuid)
+
+
+def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evidence_type=None, evidence_ref=None,
+              course_key="", exam_passed=None, **quantities):
+    """An administrator's (or an import's) entry with a written reason; see ``services.ledger.add_entry``."""
+    return ledger.add_entry(user, source=source, entered_by=entered_by, reason=reason, earned_on=earned_on,
+                            category=category, evidence_type=evidence_type, evidence_ref=evidence_ref,
+                            course_key=course_key, exam_passed=exam_passed, **quantities)
+
+
+def revoke_entry(entry_uuid, *, by, reason):
+    """Reverse an entry with a written reason (returns the reversal's data)."""
+    return ledger.revoke(entry_uuid, by=by, reason=reason)
+
+
+def learner_file(user, year=None):
+    return reports.learner_file(user, year)
+
+
+def unit_summary(unit, year=None):
+    return reports.unit_summary(unit, year)
+
+
+def recompute_year_status(user, years=None):
+    """Refresh the year-status cache of ``user`` (default: current and cached years)."""
+    return [row.year for row in recompute_for_user(user, years)]
+
+
+def verify_annual_certificate(code):
+    """Public check of a certificate code: a dict without any ID number, or ``None``."""
+    cert = annual.verify(code)
+    if cert is None:
+        return None
+    return {"serial": cert.serial, "year": cert.year, "real_name": cert.real_name, "unit_name": cert.unit_name,
+            "totals": cert.totals, "unit_of_measure": cert.unit_of_measure, "issued_at": cert.issued_at}

@@ -1,0 +1,74 @@
+"""
+Annual completion certificates (结业证书, Anhui Art. 11): issue, revoke, verify.
+
+``sync_certificate`` runs after every year-status refresh: a year that became met under
+a pack granting the certificate gets one (once: unique per learner and year); a year
+that is no longer met (hours revoked for cheating, Art. 13) marks its certificate
+revoked, so the public verification page stops confirming it; a year met again
+restores it with a new verification code.
+"""
+import logging
+import secrets
+
+from django.utils import timezone
+
+from cadre_policy_plugin.models import AnnualCertificate
+
+log = logging.getLogger(__name__)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+
+
+def new_verification_code():
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def serial_for(year, user_id):
+    return f"CC{year}-{user_id:08d}"
+
+
+def totals_from(row):
+    """Hours (or credits) by category as printed: required, elective (the rest), total."""
+    return {
+        "required": str(row.required_earned),
+        "elective": str(row.total_earned - row.required_earned),
+        "total": str(row.total_earned),
+        "needed": str(row.total_needed),
+    }
+
+
+def sync_certificate(profile, pack, status_row):
+    """Issue, restore or revoke the year's certificate to match ``status_row``."""
+    cert = AnnualCertificate.objects.filter(user=profile.user, year=status_row.year).first()
+    if status_row.met and pack.grants_annual_certificate:
+        if cert is None:
+            cert = AnnualCertificate.objects.create(
+                user=profile.user, year=status_row.year, serial=serial_for(status_row.year, profile.user_id),
+                verification_code=new_verification_code(), real_name=profile.real_name,
+                unit_name=profile.unit.name, policy_key=pack.key, unit_of_measure=pack.unit,
+                totals=totals_from(status_row))
+            log.info("annual certificate %s issued to user %s", cert.serial, profile.user_id)
+        elif not cert.is_valid:
+            cert.revoked_at = None
+            cert.revoked_reason = ""
+            cert.verification_code = new_verification_code()
+            cert.totals = totals_from(status_row)
+            cert.save()
+            log.info("annual certificate %s restored for user %s", cert.serial, profile.user_id)
+        return cert
+    if cert is not None and cert.is_valid and not status_row.met:
+        cert.revoked_at = timezone.now()
+        cert.revoked_reason = "year_no_longer_met"
+        cert.save(update_fields=["revoked_at", "revoked_reason"])
+        log.info("annual certificate %s revoked: year no longer met", cert.serial)
+    return cert
+
+
+def verify(code):
+    """The certificate a code confirms, or ``None`` (unknown or revoked)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    cert = AnnualCertificate.objects.select_related(None).filter(verification_code=code).first()
+    return cert if cert is not None and cert.is_valid else None

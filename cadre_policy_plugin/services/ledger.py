@@ -1,0 +1,217 @@
+"""
+Writing the ledger: new entries, course awards, reversals.
+
+Every write runs in ``transaction.atomic()`` with the learner's profile row locked
+(``select_for_update``), so two writes for one learner never interleave and the year
+status written at the end always includes both.  Inside that transaction the row is
+inserted, ``signals.ledger_entry_recorded`` is sent (the sync adapter's outbox row
+commits with it) and the year's cache is refreshed.  The engine judges the new entry
+in the same run that produces the new status, so the row records what it was worth
+when it was written.
+"""
+import logging
+import uuid as uuid_module
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadre_policy_plugin import rules, signals
+from cadre_policy_plugin.data import LedgerEntryData
+from cadre_policy_plugin.models import EvidenceType, LearnerProfile, LedgerEntry
+from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services.audit import audit
+from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, evaluate_year, store_status
+
+log = logging.getLogger(__name__)
+
+
+def to_data(row):
+    """The plain object other apps receive for a ledger row."""
+    return LedgerEntryData(
+        uuid=str(row.uuid), user_id=row.user_id, source=row.source, category=row.category or None,
+        hours=row.value_hours, credits=row.value_credits, earned_on=row.earned_on,
+        academic_year=row.academic_year, policy_key=row.policy_key, evidence_type=row.evidence_type,
+        evidence_ref=row.evidence_ref, reason=row.reason,
+        reverses=str(row.reverses.uuid) if row.reverses_id else None, created=row.created,
+        entered_by_id=row.entered_by_id, course_key=row.course_key or None,
+    )
+
+
+def lock_profile(user):
+    """The learner's profile, locked for the rest of the transaction (None: no profile)."""
+    return LearnerProfile.objects.select_for_update().select_related("unit", "user").filter(user=user).first()
+
+
+def _insert(row):
+    """Insert in a savepoint; ``None`` when a uniqueness rule says it is already there."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return None
+    return row
+
+
+def _publish(row):
+    data = to_data(row)
+    signals.ledger_entry_recorded.send(sender=LedgerEntry, entry=data)
+    return data
+
+
+def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, category=None, course_key="",
+                 reason="", entered_by=None, award_key=None, exam_passed=None, **quantities):
+    """
+    Judge, insert and publish one entry for a locked ``profile``.
+
+    Returns the ``LedgerEntryData`` or ``None`` when the same evidence (or the same
+    course award) is already in the ledger.  Raises ``ValidationError`` when the engine
+    refuses the entry's shape (e.g. a course without a category).
+    """
+    unknown = set(quantities) - set(ENTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown quantity fields: {', '.join(sorted(unknown))}")
+    row = LedgerEntry(uuid=uuid_module.uuid4(), user=profile.user, source=source, category=category or "",
+                      course_key=course_key or "", earned_on=earned_on, evidence_type=evidence_type,
+                      evidence_ref=evidence_ref, award_key=award_key, reason=reason or "",
+                      entered_by=entered_by, exam_passed=exam_passed, **quantities)
+    from cadre_policy_plugin.services.evaluation import engine_entry
+
+    try:
+        pack, status = evaluate_year(profile, earned_on.year, extra=(engine_entry(row),))
+    except rules.InputError as exc:
+        raise ValidationError(_("The rules refuse this entry: %(error)s"), params={"error": exc},
+                              code="rules_input") from None
+    result = next(r for r in status.entries if r.id == str(row.uuid))
+    row.academic_year = rules.academic_year_for(pack, earned_on)[0]
+    row.policy_key = pack.key
+    if result.counted:
+        row.value_hours = result.hours
+        row.value_credits = result.value if pack.unit == "credits" else None
+    if _insert(row) is None:
+        log.info("ledger: %s evidence %s already credited to user %s", evidence_type, evidence_ref, profile.user_id)
+        return None
+    data = _publish(row)
+    store_status(profile, pack, status)
+    return data
+
+
+def _course_awards(user, course_key):
+    return list(LedgerEntry.objects.filter(user=user, award_key__startswith=f"{course_key}#")
+                .select_related("reversal").order_by("id"))
+
+
+def next_award_key(user, course_key):
+    """
+    The course's next award slot, or ``None`` when the course may not be awarded now.
+
+    A course's hours are awarded once (slot ``<course>#1``).  When that award was
+    reversed because Open edX revoked the certificate, a later certificate may award
+    it again (``#2``...); when an administrator revoked it (cheating, Anhui Art. 13),
+    only an administrator can restore it, never an automatic event (ADR 0012).
+    """
+    awards = _course_awards(user, course_key)
+    for award in awards:
+        reversal = getattr(award, "reversal", None)
+        if reversal is None:
+            return None
+        if reversal.entered_by_id is not None:
+            return None
+    return f"{course_key}#{len(awards) + 1}"
+
+
+def award_course(user, spec, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):
+    """Award a course's hours (see ``api.award_course_hours``)."""
+    earned_on = earned_on or timezone.localdate()
+    with transaction.atomic():
+        profile = lock_profile(user)
+        if profile is None or not profile.is_active_learner:
+            log.info("course %s not awarded to user %s: no active learner profile", spec.course_key, user.pk)
+            return None
+        if spec.academic_years and earned_on.year not in spec.academic_years:
+            log.info("course %s is not offered for %s; not awarded to user %s", spec.course_key, earned_on.year,
+                     user.pk)
+            return None
+        award_key = next_award_key(user, spec.course_key)
+        if award_key is None:
+            return None
+        generation = int(award_key.rsplit("#", 1)[1])
+        ref = evidence_ref if generation == 1 else f"{evidence_ref}#{generation}"
+        quantity = {"hours": spec.hours} if spec.hours is not None else {"minutes": spec.lecture_minutes}
+        return record_entry(profile, source="online_course", category=spec.category, course_key=spec.course_key,
+                            earned_on=earned_on, evidence_type=evidence_type, evidence_ref=ref,
+                            award_key=award_key, exam_passed=exam_passed, **quantity)
+
+
+def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evidence_type=None,
+              evidence_ref=None, course_key="", exam_passed=None, **quantities):
+    """
+    An administrator's entry (back-fill, offline training, self-study, lecturing, live
+    class, adjustment) with a written reason; audited.  ``entered_by=None`` is a system
+    import (the reason is still required).  Raises ``PermissionDenied`` outside the
+    administrator's subtree and ``ValidationError`` for a missing reason or a shape the
+    rules refuse; returns ``None`` when the evidence was already credited.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("A reason is required for every entry an administrator adds."), code="reason")
+    if entered_by is not None and not scope.can_administer_learner(entered_by, user):
+        raise PermissionDenied(_("This learner is outside the units you administer."))
+    evidence_type = evidence_type or (EvidenceType.ADMINISTRATOR if entered_by else EvidenceType.IMPORT)
+    evidence_ref = evidence_ref or f"{evidence_type}:{uuid_module.uuid4()}"
+    with transaction.atomic():
+        profile = lock_profile(user)
+        if profile is None:
+            raise ValidationError(_("This user has no learner profile."), code="no_profile")
+        data = record_entry(profile, source=source, earned_on=earned_on, evidence_type=evidence_type,
+                            evidence_ref=evidence_ref, category=category, course_key=course_key, reason=reason,
+                            entered_by=entered_by, exam_passed=exam_passed, **quantities)
+        if data is not None and entered_by is not None:
+            audit(entered_by, "ledger.add", target=LedgerEntry.objects.get(uuid=data.uuid), learner=user,
+                  reason=reason, detail={"source": source, "hours": str(data.hours), "credits": str(data.credits),
+                                         "evidence_type": evidence_type, "evidence_ref": evidence_ref})
+        return data
+
+
+def revoke(entry_uuid, *, by, reason):
+    """
+    Reverse one entry with a written reason (cheating found, certificate revoked, an
+    error).  The reversal is a new row with negated counted values in the original's
+    year; revoking twice returns the existing reversal.  ``by=None`` is the system.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("A reason is required to revoke an entry."), code="reason")
+    with transaction.atomic():
+        original = LedgerEntry.objects.select_related("user").filter(uuid=entry_uuid).first()
+        if original is None:
+            raise LedgerEntry.DoesNotExist(entry_uuid)
+        if by is not None and not scope.can_administer_learner(by, original.user):
+            raise PermissionDenied(_("This learner is outside the units you administer."))
+        if original.is_reversal:
+            raise ValidationError(_("A reversal cannot itself be revoked; add a new entry instead."),
+                                  code="reverse_reversal")
+        profile = lock_profile(original.user)
+        existing = LedgerEntry.objects.filter(reverses=original).first()
+        if existing is not None:
+            return to_data(existing)
+        pack = status = None
+        if profile is not None:
+            pack, status = evaluate_year(profile, original.earned_on.year, exclude_uuids=(original.uuid,))
+        row = LedgerEntry(
+            user=original.user, source=original.source, category=original.category, course_key=original.course_key,
+            value_hours=-original.value_hours if original.value_hours is not None else None,
+            value_credits=-original.value_credits if original.value_credits is not None else None,
+            earned_on=original.earned_on, academic_year=original.academic_year,
+            policy_key=pack.key if pack else original.policy_key,
+            evidence_type=EvidenceType.REVERSAL, evidence_ref=str(original.uuid), reason=reason,
+            entered_by=by, reverses=original)
+        if _insert(row) is None:
+            return to_data(LedgerEntry.objects.get(reverses=original))
+        data = _publish(row)
+        if profile is not None:
+            store_status(profile, pack, status)
+        if by is not None:
+            audit(by, "ledger.revoke", target=original, learner=original.user, reason=reason,
+                  detail={"reversal": data.uuid})
+        log.info("ledger: entry %s of user %s reversed by %s", original.uuid, original.user_id, by.pk if by else "system")
+        return data

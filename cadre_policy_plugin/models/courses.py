@@ -118,6 +118,9 @@ class BlockVerification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "usage_key"], name="cadre_blockverif_once")]
         indexes = [models.Index(fields=["user", "course_key"])]
 
+    def __str__(self):
+        return f"{self.user_id} {self.usage_key}"
+
 
 class CoursePassing(models.Model):
     """
@@ -138,6 +141,9 @@ class CoursePassing(models.Model):
         verbose_name = _("course passing status")
         verbose_name_plural = _("course passing statuses")
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cadre_passing_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_key} {'passing' if self.is_passing else 'not passing'}"
 
     @property
     def has_passed(self):

@@ -125,6 +125,16 @@ class LearnerProfile(models.Model):
     def __str__(self):
         return f"{self.real_name} ({self.masked_id_number})"
 
+    def save(self, *args, **kwargs):
+        """Keep the hash in step and deactivate the account of a learner who left."""
+        self.id_number = identity.normalize_id_number(self.id_number)
+        self.id_number_hash = identity.hash_id_number(self.id_number, id_hash_key())
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.status in LEAVING_STATUSES and self.user.is_active:
+                type(self.user).objects.filter(pk=self.user_id).update(is_active=False)
+                self.user.is_active = False
+
     @property
     def masked_id_number(self):
         return identity.mask_id_number(self.id_number)
@@ -147,13 +157,3 @@ class LearnerProfile(models.Model):
                 raise ValidationError(
                     {"id_number": _("A learner with this ID number already exists (one person, one account).")},
                     code="id_number_taken")
-
-    def save(self, *args, **kwargs):
-        """Keep the hash in step and deactivate the account of a learner who left."""
-        self.id_number = identity.normalize_id_number(self.id_number)
-        self.id_number_hash = identity.hash_id_number(self.id_number, id_hash_key())
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if self.status in LEAVING_STATUSES and self.user.is_active:
-                type(self.user).objects.filter(pk=self.user_id).update(is_active=False)
-                self.user.is_active = False

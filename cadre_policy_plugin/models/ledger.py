@@ -87,7 +87,8 @@ class LedgerEntry(models.Model):
     policy_key = models.CharField(_("policy pack"), max_length=64, blank=True)
     evidence_type = models.CharField(_("evidence type"), max_length=24, choices=EvidenceType.choices)
     evidence_ref = models.CharField(_("evidence"), max_length=255)
-    award_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    # NULL on purpose: many NULLs never collide in the unique constraint on any backend.
+    award_key = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
     reason = models.TextField(_("reason"), blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("entered by"))
@@ -112,10 +113,6 @@ class LedgerEntry(models.Model):
     def __str__(self):
         return f"{self.uuid} {self.source} {self.value_hours or self.value_credits or ''}"
 
-    @property
-    def is_reversal(self):
-        return self.reverses_id is not None
-
     def save(self, *args, **kwargs):
         """Insert only: an existing row is never changed (corrections are new rows)."""
         if self.pk is not None or kwargs.get("update_fields"):
@@ -125,3 +122,7 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerImmutableError("ledger entries are never deleted; reverse them")
+
+    @property
+    def is_reversal(self):
+        return self.reverses_id is not None

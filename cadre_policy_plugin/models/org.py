@@ -70,12 +70,6 @@ class OrgNode(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    def clean(self):
-        """Validate the overlay against the pack it refines (see ``policy.py``)."""
-        from cadre_policy_plugin.policy import validate_node_policy
-
-        validate_node_policy(self)
-
     def save(self, *args, **kwargs):
         """Compute ``path``/``depth`` from the parent; a new node needs its pk first."""
         with transaction.atomic():
@@ -122,3 +116,9 @@ class OrgNode(models.Model):
     def is_within(self, other):
         """True when this node is ``other`` or below it."""
         return self.path.startswith(other.path)
+
+    def clean(self):
+        """Validate the overlay against the pack it refines (see ``policy.py``)."""
+        from cadre_policy_plugin.policy import validate_node_policy
+
+        validate_node_policy(self)

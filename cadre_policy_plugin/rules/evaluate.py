@@ -85,8 +85,8 @@ def _needed(pack, year, learner):
         lines.append(("required", group.required, group.cites.get("required", "")))
     elif group.required_share is not None:
         lines.append(("required", half_up(group.total * group.required_share, 2), group.cites.get("required_share", "")))
-    if group.online is not None:
-        lines.append(("online", group.online, group.cites.get("online", "")))
+    for key, _sources, amount, cite in group.minimums:
+        lines.append((key, amount, cite))
     factor = proration_factor(pack, year, learner)
     if factor != 1:
         places = pack.registration.get("prorate_places", 1)
@@ -142,8 +142,9 @@ def evaluate(pack, year_input):
     earned = {
         "total": sum((item["effective"] for item in counted), ZERO),
         "required": sum((item["effective"] for item in counted if item["result"].category == REQUIRED), ZERO),
-        "online": sum((item["effective"] for item in counted if pack.sources[item["result"].source].online), ZERO),
     }
+    for key, sources, _amount, _cite in pack.quota_for(learner.rank).minimums:
+        earned[key] = sum((item["effective"] for item in counted if item["result"].source in sources), ZERO)
     requirements = tuple(
         Requirement(key=key, needed=needed, earned=earned[key], cite=cite)
         for key, needed, cite in _needed(pack, year, learner)

@@ -135,7 +135,6 @@ class SourceRule:
     name: str
     counted: bool
     category: str
-    online: bool
     exam_required: bool
     measure: str
     max_absence: tuple[Decimal, Decimal] | None
@@ -154,7 +153,7 @@ class QuotaGroup:
     total: Decimal
     required: Decimal | None
     required_share: Decimal | None
-    online: Decimal | None
+    minimums: tuple[tuple[str, tuple[str, ...], Decimal, str], ...]
     cites: dict
 
 
@@ -216,7 +215,6 @@ class Pack:
             name=name,
             counted=rule["counted"],
             category=rule.get("category", "optional"),
-            online=rule.get("online", False),
             exam_required=rule.get("exam_required", False),
             measure=rule.get("measure", "time"),
             max_absence=absence,
@@ -238,8 +236,11 @@ class Pack:
             total=amount("total"),
             required=amount("required"),
             required_share=amount("required_share"),
-            online=amount("online"),
-            cites={key: rule["cite"] for key, rule in group.items() if isinstance(rule, dict)},
+            minimums=tuple(
+                (key, tuple(rule["sources"]), to_decimal(rule["value"]), rule["cite"])
+                for key, rule in group.get("minimums", {}).items()
+            ),
+            cites={key: rule["cite"] for key, rule in group.items() if isinstance(rule, dict) and "cite" in rule},
         )
 
     @staticmethod

@@ -23,7 +23,9 @@ def test_every_rule_in_a_pack_cites_its_article(key):
         assert rule["cite"].strip(), name
     for group in data["quotas"].values():
         for name, rule in group.items():
-            if name != "ranks":
+            if name == "minimums":
+                assert all(minimum["cite"].strip() for minimum in rule.values())
+            elif name != "ranks":
                 assert rule["cite"].strip()
     cites = dict(pack.citations())
     for location in ("unit", "academic_year", "hour_minutes", "annual_certificate"):

@@ -212,6 +212,17 @@ def test_administrator_adjustment_may_be_negative_and_keeps_its_category():
     assert req(st, "required").earned == D("7.5")
 
 
+def test_an_overlay_can_add_a_per_source_minimum():
+    overlay = {"extends": "loudi", "title": {"zh-Hans": "直播课要求", "en": "Live class minimum"},
+               "document": {"title": "测试细则"},
+               "quotas": {"all_learners": {"minimums": {"live": {"sources": ["live_class"], "value": "4",
+                                                                  "cite": "细则第二条 每年参加直播课堂不少于4学分"}}}}}
+    pack = apply_overlay(load_pack("loudi"), overlay, origin="live.yaml")
+    st = status(None, [entry(source="live_class", minutes="135", category="required")], pack=pack)
+    assert [r.key for r in st.requirements] == ["total", "required", "live"]
+    assert (req(st, "live").earned, req(st, "live").shortfall) == (D("3"), D("1"))
+
+
 def test_a_daily_cap_from_an_overlay_limits_each_day():
     overlay = {"extends": "fujian-2017", "title": {"zh-Hans": "每日上限", "en": "Daily cap"},
                "document": {"title": "测试细则"},

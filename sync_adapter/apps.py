@@ -2,6 +2,9 @@
 from django.apps import AppConfig
 from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
 
+#: dispatch_uid of the outbox receiver (connected once, however often ready() runs).
+OUTBOX_RECEIVER_UID = "cadre_sync.outbox.on_ledger_entry_recorded"
+
 
 class SyncAdapterConfig(AppConfig):
     """Outbox, registry client, dead letters and reconciliation."""
@@ -23,3 +26,18 @@ class SyncAdapterConfig(AppConfig):
             "lms.djangoapp": {"common": {PluginSettings.RELATIVE_PATH: "settings.common"}},
         },
     }
+
+    def ready(self):
+        """
+        Connect the outbox to the ledger's in-transaction hook and register checks.
+
+        Only the plugin's *signal* is imported, never its models, so this app works
+        against any ledger that sends ``ledger_entry_recorded`` with LedgerEntryData.
+        """
+        # pylint: disable=import-outside-toplevel,unused-import
+        from cadre_policy_plugin.signals import ledger_entry_recorded
+
+        from sync_adapter import checks  # noqa: F401 - registers the system checks
+        from sync_adapter.outbox import on_ledger_entry_recorded
+
+        ledger_entry_recorded.connect(on_ledger_entry_recorded, dispatch_uid=OUTBOX_RECEIVER_UID)

@@ -1,0 +1,97 @@
+"""
+Claiming outbox rows so that no two workers send the same row at the same time.
+
+Two layers, both always used:
+
+* ``SELECT ... FOR UPDATE SKIP LOCKED`` (MariaDB 10.6+, MySQL 8, PostgreSQL): workers
+  racing for the head of the queue skip each other's rows instead of queueing behind
+  the lock, so N workers take N disjoint batches at once.
+* a lease written by an atomic conditional ``UPDATE`` (``claimed_by``, ``lease_until``):
+  the row stays owned after the claiming transaction commits, while the HTTP request
+  runs outside any transaction, and a worker killed mid-batch simply lets its lease
+  run out.  On SQLite (no row locks) the conditional UPDATE alone decides who wins.
+
+A row is claimable when it is pending, due, not leased, and (for a reversal) the
+entry it reverses is not still waiting in the outbox: a reversal never reaches the
+registry before the entry it cancels.
+"""
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from django.db import connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from sync_adapter.models import OutboxRecord, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+
+def new_claim_token():
+    """
+    A token unique to one claim, so a late finish can tell if it still owns rows.
+
+    It names the host and process too: delivered rows keep it, as a trace of which
+    worker sent them.
+    """
+    return f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
+
+
+def claimable(now):
+    """The queryset of rows any worker may claim right now, oldest first."""
+    undelivered_target = OutboxRecord.objects.filter(
+        entry_uuid=OuterRef("reverses_uuid"),
+    ).exclude(status=OutboxStatus.DELIVERED)
+    return (
+        OutboxRecord.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .filter(Q(reverses_uuid="") | ~Exists(undelivered_target))
+        .order_by("id")
+    )
+
+
+def _lease_free(now):
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def claim_batch(limit, *, lease_seconds, token=None, now=None):
+    """
+    Claim up to ``limit`` rows for ``token`` and return them (oldest first).
+
+    The rows carry ``claimed_by == token`` until :mod:`sync_adapter.delivery` finishes
+    them or the lease ends.
+    """
+    token = token or new_claim_token()
+    now = now or timezone.now()
+    lease_until = now + timedelta(seconds=lease_seconds)
+    alias = router.db_for_write(OutboxRecord)
+    features = connections[alias].features
+    with transaction.atomic(using=alias):
+        candidates = claimable(now)
+        if features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("id", flat=True)[:limit])
+        if not ids:
+            return token, []
+        # The conditional UPDATE is what makes the claim safe without row locks: a
+        # row another worker leased in between no longer matches and is not taken.
+        won = (
+            OutboxRecord.objects.filter(id__in=ids, status=OutboxStatus.PENDING)
+            .filter(_lease_free(now))
+            .update(claimed_by=token, lease_until=lease_until)
+        )
+    rows = list(OutboxRecord.objects.using(alias).filter(claimed_by=token).order_by("id"))
+    if won != len(ids):
+        log.info("Claim %s won %s of %s candidate rows", token, won, len(ids))
+    return token, rows
+
+
+def release(token, ids=None):
+    """Give rows back without touching their attempts (e.g. the drain was told to stop)."""
+    rows = OutboxRecord.objects.filter(claimed_by=token)
+    if ids is not None:
+        rows = rows.filter(id__in=list(ids))
+    return rows.update(claimed_by="", lease_until=None)

@@ -1,0 +1,101 @@
+"""
+The outbox: one row per ledger change, written in the ledger's own transaction.
+
+A row is never deleted by this app: it moves ``pending`` -> ``delivered``, or
+``pending`` -> ``dead`` (a dead letter, kept with its reason until someone replays
+it).  No personal data is stored here: the registry identity (ID number, name) is
+looked up at send time, so the outbox holds only the ledger facts.
+"""
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxStatus(models.TextChoices):
+    """Where a row is in its life."""
+
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class DeliveryOutcome(models.TextChoices):
+    """What the registry said when it took the record."""
+
+    ACCEPTED = "accepted", _("Accepted (new record)")
+    DUPLICATE = "duplicate", _("Already held, identical")
+    CONFLICT = "conflict", _("Already held under this key with a different body")
+
+
+class OutboxRecord(models.Model):
+    """
+    One ledger change waiting for, or done with, delivery to the registry.
+
+    ``idempotency_key`` is deterministic (entry uuid + version), so re-sending after
+    a timeout, a crash or a reconciliation re-queue is harmless: the registry keeps
+    one record per key.  ``claimed_by``/``lease_until`` say which drain run owns the
+    row right now; an expired lease means the owner died and anyone may claim it.
+    """
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    entry_uuid = models.CharField(max_length=64, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    user_id = models.BigIntegerField(db_index=True)
+    academic_year = models.IntegerField(null=True, blank=True)
+    # The uuid of the ledger entry this one reverses: held back until that is delivered.
+    reverses_uuid = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Snapshot of the ledger entry (LedgerEntryData, JSON-safe, no personal data).
+    payload = models.JSONField()
+
+    status = models.CharField(
+        max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    created = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt_id = models.CharField(max_length=128, blank=True, default="")
+    outcome = models.CharField(max_length=16, choices=DeliveryOutcome.choices, blank=True, default="")
+
+    last_error = models.CharField(max_length=64, blank=True, default="")
+    last_error_detail = models.TextField(blank=True, default="")
+    dead_reason = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    dead_at = models.DateTimeField(null=True, blank=True)
+    replay_count = models.PositiveIntegerField(default=0)
+    requeue_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "cadre_sync"
+        verbose_name = _("outbox record")
+        verbose_name_plural = _("outbox records")
+        indexes = [
+            # Claims scan pending rows in id order and stop at the batch size, so row
+            # locks (SKIP LOCKED) only touch the rows examined, not every pending row.
+            models.Index(fields=["status", "id"], name="cadre_sync_claim_idx"),
+            models.Index(fields=["user_id", "academic_year"], name="cadre_sync_learner_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_uuid} v{self.version} ({self.status})"
+
+
+class DeadLetterManager(models.Manager):
+    """Only the rows that gave up (the dead-letter admin page shows nothing else)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=OutboxStatus.DEAD)
+
+
+class DeadLetter(OutboxRecord):
+    """The dead letters, as their own admin page: list, show why, replay."""
+
+    objects = DeadLetterManager()
+
+    class Meta:
+        proxy = True
+        app_label = "cadre_sync"
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")

@@ -1,0 +1,119 @@
+"""
+Writing the outbox: the receiver of ``ledger_entry_recorded`` and the re-queue helpers.
+
+The receiver runs inside the ledger's transaction (the plugin sends the signal there),
+so the outbox row commits or rolls back with the ledger row: no change is ever lost
+between the two, and no row exists for a change that was rolled back.  It must not do
+network I/O and must not swallow errors: if the outbox cannot be written, the ledger
+write fails too.
+"""
+import dataclasses
+import hashlib
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sync_adapter.conf import sync_setting
+from sync_adapter.models import OutboxRecord, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+#: Ledger fields copied into the outbox.  ``reason`` (free text that may name people)
+#: and ``entered_by_id`` stay in the ledger: the registry does not need them.
+SNAPSHOT_FIELDS = (
+    "uuid", "user_id", "source", "category", "hours", "credits", "earned_on",
+    "academic_year", "policy_key", "evidence_type", "evidence_ref", "reverses",
+    "created", "course_key",
+)
+
+
+def idempotency_key(entry_uuid, version=1):
+    """
+    The registry's key for one version of one ledger entry.
+
+    Deterministic, so every re-send (retry, crash recovery, re-queue) carries the same
+    key and the registry keeps a single record.  Ledger rows are immutable, so the
+    version is 1 today; a future amendment model would bump it.
+    """
+    return hashlib.sha256(f"cadre-ledger:{entry_uuid}:{int(version)}".encode()).hexdigest()
+
+
+def _json_safe(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(entry):
+    """The JSON-safe copy of a LedgerEntryData kept in the outbox (no personal data)."""
+    data = dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else dict(entry)
+    return {name: _json_safe(data.get(name)) for name in SNAPSHOT_FIELDS}
+
+
+def enqueue(entry, *, version=None):
+    """
+    Write the outbox row for ``entry`` (a LedgerEntryData) unless it already exists.
+
+    Returns the row.  Call it inside the ledger's transaction.
+    """
+    version = int(version or getattr(entry, "version", 1) or 1)
+    key = idempotency_key(entry.uuid, version)
+    existing = OutboxRecord.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        log.info("Outbox already holds ledger entry %s v%s", entry.uuid, version)
+        return existing
+    row = OutboxRecord.objects.create(
+        idempotency_key=key,
+        entry_uuid=str(entry.uuid),
+        version=version,
+        user_id=entry.user_id,
+        academic_year=entry.academic_year,
+        reverses_uuid=str(entry.reverses) if entry.reverses else "",
+        payload=snapshot(entry),
+    )
+    if sync_setting("KICK_ON_COMMIT"):
+        transaction.on_commit(_kick)
+    return row
+
+
+def _kick():
+    """Queue a drain once the ledger transaction has committed (KICK_ON_COMMIT)."""
+    from sync_adapter.tasks import drain_outbox  # pylint: disable=import-outside-toplevel
+
+    drain_outbox.delay()
+
+
+def on_ledger_entry_recorded(sender, entry=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver of ``cadre_policy_plugin.signals.ledger_entry_recorded``."""
+    if entry is None:
+        log.warning("ledger_entry_recorded sent without an entry by %s", sender)
+        return
+    enqueue(entry)
+
+
+def requeue(rows, *, reason="requeue"):
+    """
+    Send rows again (reconciliation found them missing in the registry).
+
+    Same idempotency key, so a registry that does hold the record answers "duplicate".
+    Dead letters are left alone: replaying them is the dead-letter command's job.
+    """
+    ids = [row.pk for row in rows if row.status == OutboxStatus.DELIVERED]
+    if not ids:
+        return 0
+    now = timezone.now()
+    count = 0
+    for pk in ids:
+        count += OutboxRecord.objects.filter(pk=pk, status=OutboxStatus.DELIVERED).update(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+            claimed_by="", lease_until=None, last_error=reason[:64], last_error_detail="",
+            requeue_count=F("requeue_count") + 1,
+        )
+    return count
+

@@ -102,6 +102,26 @@ def validate_node_policy(node):
         field = "overlay" if node.overlay.strip() else "policy_key"
         raise ValidationError({field: _("The policy does not load: %(error)s") % {"error": exc}},
                               code="pack_error") from None
+    _validate_descendant_overlays(node)
+
+
+def _validate_descendant_overlays(node):
+    """A changed pack or overlay must still suit every overlay written below the node."""
+    from cadre_policy_plugin import rules
+
+    if node.pk is None or not node.path:
+        return
+    below = type(node).objects.subtree_of(node, include_self=False).exclude(overlay="")
+    for descendant in below:
+        chain = [node if item.pk == node.pk else item for item in descendant.ancestors()]
+        try:
+            key, overlays = policy_inputs(chain)
+            _build_pack(key, overlays)
+        except (NoPolicyError, rules.PackError, rules.InputError, ValueError, KeyError, TypeError) as exc:
+            raise ValidationError(
+                {"policy_key" if node.policy_key else "overlay": _(
+                    "The overlay of %(node)s below would no longer apply: %(error)s") % {
+                    "node": descendant, "error": exc}}, code="descendant_overlay") from None
 
 
 def describe_pack(pack):

@@ -84,9 +84,9 @@ class OrgNode(models.Model):
             self._set_path()
             if self.path.startswith(old_path or "\0") and self.path != old_path:
                 raise ValueError("a node cannot be moved below itself")
-            super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                self._move_descendants(old_path)
+                self._move_descendants(old_path)  # first, so post_save receivers see the moved subtree
+            super().save(*args, **kwargs)
 
     def _set_path(self):
         parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR

@@ -215,3 +215,9 @@ def revoke(entry_uuid, *, by, reason):
                   detail={"reversal": data.uuid})
         log.info("ledger: entry %s of user %s reversed by %s", original.uuid, original.user_id, by.pk if by else "system")
         return data
+
+
+def effective_course_awards(user, course_key):
+    """UUIDs of a course's award entries that still count (normally zero or one)."""
+    return [str(u) for u in LedgerEntry.objects.effective()
+            .filter(user=user, award_key__startswith=f"{course_key}#").values_list("uuid", flat=True)]

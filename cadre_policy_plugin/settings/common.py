@@ -46,10 +46,48 @@ DEFAULTS = {
     # node when its policy or overlay changes (synchronously; large trees can turn
     # this off and run ``manage.py cadre_recompute_year_status`` instead).
     "RECOMPUTE_ON_POLICY_CHANGE": True,
+    # Add this plugin's pipeline steps to OPEN_EDX_FILTERS_CONFIG when the settings are
+    # loaded (kept: an operator's own steps and fail_silently flag).  Turn off to wire
+    # the steps by hand.
+    "INSTALL_FILTER_STEPS": True,
 }
+
+# The openedx-filters types and this plugin's step for each (strings, so settings can
+# be built before Django is ready; a test checks them against the real filter classes).
+FILTER_STEPS = {
+    "org.openedx.learning.certificate.creation.requested.v1":
+        "cadre_policy_plugin.pipeline.RequireVerifiedLearningTime",
+    "org.openedx.learning.course.enrollment.started.v1":
+        "cadre_policy_plugin.pipeline.RequireApprovedProfile",
+}
+
+
+def install_filter_steps(filters_config):
+    """
+    ``OPEN_EDX_FILTERS_CONFIG`` with this plugin's steps appended to their pipelines.
+
+    A filter nobody configured gets ``fail_silently: False`` (a step that cannot be
+    imported must stop certificates, not let them through); an existing entry keeps
+    its own flag and steps.
+    """
+    config = dict(filters_config or {})
+    for filter_type, step in FILTER_STEPS.items():
+        entry = config.get(filter_type)
+        if entry is None:
+            config[filter_type] = {"pipeline": [step], "fail_silently": False}
+            continue
+        if not isinstance(entry, dict):
+            entry = {"pipeline": list(entry) if isinstance(entry, list | tuple) else [entry]}
+        pipeline = list(entry.get("pipeline", []))
+        if step not in pipeline:
+            pipeline.append(step)
+        config[filter_type] = {**entry, "pipeline": pipeline}
+    return config
 
 
 def plugin_settings(settings):
     """Add this plugin's defaults without overwriting what the operator set."""
     current = getattr(settings, "CADRE_POLICY", {}) or {}
     settings.CADRE_POLICY = {**DEFAULTS, **current}
+    if settings.CADRE_POLICY.get("INSTALL_FILTER_STEPS", True):
+        settings.OPEN_EDX_FILTERS_CONFIG = install_filter_steps(getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None))

@@ -1,0 +1,118 @@
+"""
+Django system checks for the plugin's settings (stable ids: ``cadre_policy.E001``...).
+
+They run at start-up (``manage.py check``, every ``runserver``/``migrate``) so a typo
+in ``CADRE_POLICY`` or a gate that is switched on but not wired into
+``OPEN_EDX_FILTERS_CONFIG`` is reported before a learner meets it.
+"""
+import os
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from cadre_policy_plugin.settings.common import DEFAULTS, FILTER_STEPS
+
+SWITCHES = ("AWARD_ON_CERTIFICATE", "CERTIFICATE_AWARD_REQUIRES_VERIFIED_TIME", "REVERSE_ON_CERTIFICATE_REVOKED",
+            "RECORD_COURSE_PASSING", "CERTIFICATE_GATE", "ENROLLMENT_GATE", "ANNUAL_CERTIFICATE",
+            "RECOMPUTE_ON_POLICY_CHANGE", "INSTALL_FILTER_STEPS")
+GATE_FOR_FILTER = {
+    "org.openedx.learning.certificate.creation.requested.v1": "CERTIFICATE_GATE",
+    "org.openedx.learning.course.enrollment.started.v1": "ENROLLMENT_GATE",
+}
+
+
+def _configured():
+    return getattr(settings, "CADRE_POLICY", None) or {}
+
+
+@register(Tags.compatibility)
+def check_settings_shape(app_configs=None, **kwargs):
+    """E001 not a dict / unknown keys; E002 a switch that is not a boolean."""
+    value = getattr(settings, "CADRE_POLICY", None) or {}
+    if not isinstance(value, dict):
+        return [Error("CADRE_POLICY must be a dict.", id="cadre_policy.E001")]
+    problems = []
+    unknown = sorted(set(value) - set(DEFAULTS))
+    if unknown:
+        problems.append(Error(f"CADRE_POLICY has unknown key(s): {', '.join(unknown)}.",
+                              hint=f"Known keys: {', '.join(sorted(DEFAULTS))} (docs/plugin.md).",
+                              id="cadre_policy.E001"))
+    for key in SWITCHES:
+        if key in value and not isinstance(value[key], bool):
+            problems.append(Error(f"CADRE_POLICY['{key}'] must be True or False, not {value[key]!r}.",
+                                  id="cadre_policy.E002"))
+    return problems
+
+
+@register(Tags.compatibility)
+def check_policy_and_font(app_configs=None, **kwargs):
+    """E003 the default policy pack does not load; E004 the certificate font file is missing."""
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    problems = []
+    key = value.get("DEFAULT_POLICY_KEY")
+    if key:
+        from cadre_policy_plugin import rules
+
+        try:
+            rules.load_pack(key)
+        except rules.PackError as exc:
+            problems.append(Error(f"CADRE_POLICY['DEFAULT_POLICY_KEY'] = {key!r} does not load: {exc}",
+                                  hint="Use a key listed by `cadre-hours policies list`.", id="cadre_policy.E003"))
+    font = value.get("CERTIFICATE_FONT_PATH")
+    if font and not os.path.isfile(font):
+        problems.append(Error(f"CADRE_POLICY['CERTIFICATE_FONT_PATH'] = {font!r} is not a file.",
+                              hint="Give a TrueType (.ttf/.ttc) CJK font, or leave it empty for the shipped one.",
+                              id="cadre_policy.E004"))
+    return problems
+
+
+@register(Tags.security)
+def check_hash_key(app_configs=None, **kwargs):
+    """W001 the ID-number hash key falls back to SECRET_KEY."""
+    value = _configured()
+    if isinstance(value, dict) and not value.get("ID_NUMBER_HASH_KEY"):
+        return [Warning("CADRE_POLICY['ID_NUMBER_HASH_KEY'] is empty; ID numbers are hashed with SECRET_KEY.",
+                        hint="Set a long random secret and never change it: rotating SECRET_KEY would break "
+                             "ID-number lookups and the one-person-one-account rule (ADR 0011).",
+                        id="cadre_policy.W001")]
+    return []
+
+
+def _pipeline(entry):
+    if isinstance(entry, dict):
+        return list(entry.get("pipeline", [])), entry.get("fail_silently", True)
+    if isinstance(entry, list | tuple):
+        return list(entry), True
+    return [entry], True
+
+
+@register(Tags.compatibility)
+def check_filter_wiring(app_configs=None, **kwargs):
+    """
+    W002 a gate is on but its step is not in the filter's pipeline (the gate does
+    nothing); W003 the step's pipeline has ``fail_silently`` on (a step that fails to
+    import is skipped, so certificates or enrollments would pass unchecked).
+    """
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    filters = getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None) or {}
+    problems = []
+    for filter_type, step in FILTER_STEPS.items():
+        switch = GATE_FOR_FILTER[filter_type]
+        if not value.get(switch, DEFAULTS[switch]):
+            continue
+        pipeline, fail_silently = _pipeline(filters.get(filter_type, {"pipeline": []}))
+        if step not in pipeline:
+            problems.append(Warning(
+                f"CADRE_POLICY['{switch}'] is on but {step} is not in OPEN_EDX_FILTERS_CONFIG['{filter_type}'].",
+                hint="Keep CADRE_POLICY['INSTALL_FILTER_STEPS'] on, or add the step yourself (docs/plugin.md).",
+                id="cadre_policy.W002"))
+        elif fail_silently:
+            problems.append(Warning(
+                f"OPEN_EDX_FILTERS_CONFIG['{filter_type}'] has fail_silently on: if {step} fails, "
+                f"the {switch.lower().replace('_', ' ')} is silently skipped.",
+                hint="Set 'fail_silently': False for this filter.", id="cadre_policy.W003"))
+    return problems

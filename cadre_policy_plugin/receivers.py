@@ -1,0 +1,60 @@
+"""
+Django model signals that keep the year-status cache honest.
+
+A learner's rank, unit or registration date, or a node's policy or overlay, changes
+what the engine says about the learner's year; these receivers recompute the affected
+cached years inside the same transaction as the change.  (Ledger changes recompute
+their own year in ``services/ledger.py``.)
+"""
+import logging
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from cadre_policy_plugin.conf import cadre_setting
+from cadre_policy_plugin.models import LearnerProfile, OrgNode
+from cadre_policy_plugin.services.evaluation import recompute_for_user
+
+log = logging.getLogger(__name__)
+
+PROFILE_POLICY_FIELDS = ("rank", "unit_id", "registered_on")
+NODE_POLICY_FIELDS = ("policy_key", "overlay", "parent_id")
+
+
+def _changed(instance, fields):
+    if instance.pk is None:
+        return True
+    before = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    return before is None or any(before[name] != getattr(instance, name) for name in fields)
+
+
+@receiver(pre_save, sender=LearnerProfile, dispatch_uid="cadre_policy.profile_pre_save")
+def _profile_pre_save(sender, instance, raw=False, **kwargs):
+    instance._cadre_policy_changed = not raw and _changed(instance, PROFILE_POLICY_FIELDS)
+
+
+@receiver(post_save, sender=LearnerProfile, dispatch_uid="cadre_policy.profile_post_save")
+def recompute_after_profile_change(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created or not getattr(instance, "_cadre_policy_changed", False):
+        return
+    recompute_for_user(instance.user)
+
+
+@receiver(pre_save, sender=OrgNode, dispatch_uid="cadre_policy.node_pre_save")
+def _node_pre_save(sender, instance, raw=False, **kwargs):
+    instance._cadre_policy_changed = not raw and instance.pk is not None and _changed(instance, NODE_POLICY_FIELDS)
+
+
+@receiver(post_save, sender=OrgNode, dispatch_uid="cadre_policy.node_post_save")
+def recompute_after_policy_change(sender, instance, raw=False, **kwargs):
+    """Recompute the current year of every learner below a node whose policy changed."""
+    if raw or not getattr(instance, "_cadre_policy_changed", False):
+        return
+    instance._cadre_policy_changed = False
+    if not cadre_setting("RECOMPUTE_ON_POLICY_CHANGE"):
+        log.info("policy of node %s changed; recompute skipped (RECOMPUTE_ON_POLICY_CHANGE off)", instance.pk)
+        return
+    from cadre_policy_plugin.services.evaluation import current_year
+
+    for profile in LearnerProfile.objects.in_subtree([instance]).select_related("user").iterator():
+        recompute_for_user(profile.user, years={current_year()})

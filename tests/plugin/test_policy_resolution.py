@@ -1,0 +1,84 @@
+"""Which pack applies: nearest up the tree, overlays top-down, and the cache follows changes."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cadre_policy_plugin import api
+from cadre_policy_plugin.models import YearStatus
+from cadre_policy_plugin.policy import pack_for_node
+from tests.plugin.factories import make_profile, make_tree
+
+pytestmark = pytest.mark.django_db
+
+OVERLAY_60 = """
+extends: anhui-2019
+title: {zh-Hans: 肥西县实施细则, en: Feixi county implementing rules}
+document: {title: 肥西县干部网络培训实施细则}
+quotas:
+  all_learners:
+    total: {value: "60", cite: "肥西县实施细则 第三条 每年不少于60学时"}
+"""
+
+
+def test_nearest_pack_up_the_tree_and_overlays_apply():
+    tree = make_tree()
+    assert pack_for_node(tree["a"]).key == "anhui-2019"
+    county = tree["county"]
+    county.overlay = OVERLAY_60
+    county.full_clean()
+    county.save()
+    pack = pack_for_node(tree["a"])
+    assert pack.quota_for("county").total == Decimal("60")
+    city = tree["city"]
+    city.policy_key = "loudi"
+    with pytest.raises(ValidationError) as exc:  # the county's overlay extends anhui-2019, not loudi
+        city.full_clean()
+    assert "policy_key" in exc.value.message_dict
+
+
+def test_bad_overlay_is_refused_with_the_field():
+    tree = make_tree()
+    unit = tree["a"]
+    unit.overlay = "extends: anhui-2019\nquotas: [1, 2"
+    with pytest.raises(ValidationError) as exc:
+        unit.full_clean()
+    assert "overlay" in str(exc.value) or exc.value.code == "overlay_syntax"
+    unit.overlay = "extends: anhui-2019\ntitle: x\ndocument: {title: y}\nquotas: {all_learners: {total: {value: '60'}}}"
+    with pytest.raises(ValidationError) as exc:
+        unit.full_clean()
+    assert "overlay" in exc.value.message_dict
+
+
+def test_unknown_policy_key_is_refused():
+    tree = make_tree()
+    unit = tree["a"]
+    unit.policy_key = "atlantis"
+    with pytest.raises(ValidationError) as exc:
+        unit.full_clean()
+    assert "policy_key" in exc.value.message_dict
+
+
+def test_policy_and_rank_changes_recompute_the_cached_year(monkeypatch):
+    monkeypatch.setattr("cadre_policy_plugin.services.evaluation.current_year", lambda: 2026)
+    tree = make_tree()
+    learner = make_profile(tree["a"], rank="county")
+    key = "course-v1:AnhuiAcademy+C1+2026"
+    api.set_course_credit_spec(key, category="elective", hours=Decimal("10"))
+    api.award_course_hours(learner.user, key, evidence_type="certificate", evidence_ref=key, earned_on=date(2026, 4, 1))
+    assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("50")
+    county = tree["county"]
+    county.overlay = OVERLAY_60
+    county.save()
+    assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("60")
+    # moving the unit under a Fujian region changes both the pack and, by rank, the quota
+    fujian = type(county).objects.create(code="FJ", name="福建省", kind="province", policy_key="fujian-2017")
+    unit = tree["a"]
+    unit.parent = fujian
+    unit.save()
+    row = YearStatus.objects.get(user=learner.user, year=2026)
+    assert row.policy_key == "fujian-2017" and row.total_needed == Decimal("50")
+    learner.rank = "staff"
+    learner.save()
+    assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("80")

@@ -1,0 +1,45 @@
+"""
+Everything the block needs from its runtime (LMS, Studio, or a test runtime).
+
+Kept in one module, as xblock-lti-consumer does with its ``compat.py``, so that the
+block works in edx-platform and in the tests' plain XBlock runtime alike, and the
+places that depend on edx-platform conventions are easy to find.
+"""
+from django.contrib.auth import get_user_model
+
+# The key edx-platform's DjangoXBlockUserService puts the Django user id under.
+USER_ID_ATTR = "edx-platform.user_id"
+USER_IS_STAFF_ATTR = "edx-platform.user_is_staff"
+
+
+def current_user(block):
+    """The Django user the runtime is serving, or None (anonymous, preview)."""
+    service = block.runtime.service(block, "user")
+    if service is None:
+        return None
+    xb_user = service.get_current_user()
+    user_id = xb_user.opt_attrs.get(USER_ID_ATTR) if xb_user else None
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def usage_key_of(block):
+    """The block's usage key without a branch/version (Studio drafts carry one)."""
+    key = block.scope_ids.usage_id
+    if hasattr(key, "for_branch"):
+        key = key.for_branch(None)
+    if hasattr(key, "for_version"):
+        key = key.for_version(None)
+    return key
+
+
+def course_key_of(block):
+    """The course (learning context) the block belongs to."""
+    key = usage_key_of(block)
+    context = getattr(key, "context_key", None) or getattr(key, "course_key", None)
+    if context is not None and hasattr(context, "for_branch"):
+        context = context.for_branch(None)
+    if context is not None and hasattr(context, "for_version"):
+        context = context.for_version(None)
+    return context

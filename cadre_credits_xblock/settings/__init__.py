@@ -1,0 +1,1 @@
+"""Settings of the credit-hour block's Django app (see :mod:`.common`)."""

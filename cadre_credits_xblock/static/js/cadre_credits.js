@@ -1,0 +1,364 @@
+/**
+ * Client side of the credit-hour block's heartbeat protocol (docs/xblock.md).
+ *
+ * The browser only REPORTS (position, rate, visibility, input); the server decides
+ * what counts.  The protocol core (CreditsClient) touches no DOM: the player, the
+ * view, the transport, the timers and the clock are adapters, so node's test runner
+ * drives it with fakes (cadre_credits_xblock/static/js/tests/).  CadreCreditsXBlock
+ * at the bottom binds it to the page the block renders.
+ */
+(function (global) {
+  "use strict";
+
+  var REFUSALS = ["forged", "token_expired", "unknown_session", "anonymous"];
+
+  function CreditsClient(options) {
+    this.transport = options.transport; // (handlerName, body) -> Promise<{status, body}>
+    this.player = options.player; // position(), rate(), setRate(r), pause(), play(), seek(t), paused()
+    this.view = options.view; // progress(p), year(y), status(texts), showCheck(c), hideCheck(), resume(t|null)
+    this.timers = options.timers; // setInterval, clearInterval
+    this.now = options.now; // milliseconds
+    this.labels = options.labels || {};
+    this.reasons = options.reasons || {};
+    this.token = null;
+    this.seq = 0;
+    this.live = false;
+    this.maxRate = 1;
+    this.interval = 15;
+    this.loop = null;
+    this.lastInput = this.now();
+    this.hiddenSinceBeat = false;
+    this.hidden = false;
+    this.focused = true;
+    this.check = null;
+    this.chain = Promise.resolve();
+  }
+
+  /** Open a live session (superseding any other of this learner) and start beating. */
+  CreditsClient.prototype.start = function () {
+    var self = this;
+    return this.enqueue(function () {
+      return self.transport("start_session", { position: self.player.position() }).then(function (res) {
+        if (res.status !== 200) { return self.refused(res); }
+        var body = res.body;
+        self.token = body.token;
+        self.seq = body.seq || 0;
+        self.live = true;
+        self.maxRate = body.max_playback_rate || 1;
+        self.interval = body.heartbeat_interval || 15;
+        self.hiddenSinceBeat = self.hidden;
+        self.enforceRate();
+        self.apply(body);
+        self.schedule();
+        return body;
+      });
+    });
+  };
+
+  /** Requests go out one at a time, so sequence numbers reach the server in order. */
+  CreditsClient.prototype.enqueue = function (task) {
+    var run = this.chain.then(task, task);
+    this.chain = run.catch(function () {});
+    return run;
+  };
+
+  CreditsClient.prototype.schedule = function () {
+    var self = this;
+    this.unschedule();
+    this.loop = this.timers.setInterval(function () { self.beat(); }, this.interval * 1000);
+  };
+
+  CreditsClient.prototype.unschedule = function () {
+    if (this.loop !== null) { this.timers.clearInterval(this.loop); this.loop = null; }
+  };
+
+  /** Build the report for the interval that ends now (then start a new interval). */
+  CreditsClient.prototype.report = function (positionOverride) {
+    var body = {
+      token: this.token,
+      seq: ++this.seq,
+      position: positionOverride === undefined ? this.player.position() : positionOverride,
+      rate: this.player.rate(),
+      visible: !this.hiddenSinceBeat && !this.hidden,
+      focused: this.focused,
+      idle_seconds: Math.max(0, Math.floor((this.now() - this.lastInput) / 1000)),
+    };
+    this.hiddenSinceBeat = this.hidden;
+    return body;
+  };
+
+  /** Send one heartbeat; ``positionOverride`` closes an interval at a known position (seeks). */
+  CreditsClient.prototype.beat = function (positionOverride) {
+    var self = this;
+    if (!this.live) { return Promise.resolve(null); }
+    var body = this.report(positionOverride); // measured now, sent in order
+    return this.enqueue(function () {
+      if (!self.live) { return null; }
+      return self.send("heartbeat", body);
+    });
+  };
+
+  CreditsClient.prototype.send = function (handler, body) {
+    var self = this;
+    return this.transport(handler, body).then(function (res) {
+      if (res.status !== 200) { return self.refused(res); }
+      self.apply(res.body);
+      return res.body;
+    }, function () {
+      self.view.status([self.labels.connection_lost]);
+      return null;
+    });
+  };
+
+  /** Answer the pending attention check with the learner's choice. */
+  CreditsClient.prototype.answer = function (choice) {
+    var self = this;
+    var check = this.check;
+    if (!check || !this.live) { return Promise.resolve(null); }
+    var body = { token: this.token, seq: ++this.seq, check_id: check.id, answer: String(choice) };
+    return this.enqueue(function () {
+      return self.send("answer_check", body).then(function (resBody) {
+        if (resBody && resBody.passed) { self.player.play(); }
+        return resBody;
+      });
+    });
+  };
+
+  /** Draw what the server said: progress, messages, checks, where to resume. */
+  CreditsClient.prototype.apply = function (body) {
+    if (body.progress) { this.view.progress(body.progress); }
+    if (body.year) { this.view.year(body.year); }
+    if (body.live === false) { this.stop(); this.player.pause(); }
+    var texts = (body.messages || []).map(function (m) { return m.text; });
+    if (!texts.length && body.ok && Number(body.credited) > 0) { texts = [this.labels.earning]; }
+    if (!texts.length && body.progress && body.progress.completed) { texts = [this.labels.completed]; }
+    if (texts.length) { this.view.status(texts); }
+    this.applyCheck(body);
+    var reasons = body.reasons || [];
+    var rollback = reasons.indexOf("check_wrong") >= 0 || reasons.indexOf("check_expired") >= 0;
+    if (rollback && body.resume_at !== null && body.resume_at !== undefined) {
+      this.player.pause();
+      this.player.seek(body.resume_at);
+    }
+    var ahead = reasons.indexOf("ahead_of_frontier") >= 0;
+    this.view.resume(ahead ? body.resume_at : null);
+  };
+
+  CreditsClient.prototype.applyCheck = function (body) {
+    var check = body.check || null;
+    if (check && (!this.check || this.check.id !== check.id)) {
+      this.check = check;
+      this.player.pause();
+      if (body.resume_at !== null && body.resume_at !== undefined) { this.player.seek(body.resume_at); }
+      this.view.showCheck(check);
+    } else if (!check && this.check) {
+      this.check = null;
+      this.view.hideCheck();
+    }
+  };
+
+  CreditsClient.prototype.refused = function (res) {
+    var code = (res.body && res.body.error) || "forged";
+    this.stop();
+    this.player.pause();
+    this.view.status([this.reasons[code] || this.reasons.forged || code]);
+    return null;
+  };
+
+  CreditsClient.prototype.stop = function () {
+    this.live = false;
+    this.unschedule();
+  };
+
+  // ------------------------------------------------------------ page events
+
+  CreditsClient.prototype.onInput = function () { this.lastInput = this.now(); };
+
+  /** Close the interval at each visibility change, so hidden time is its own interval. */
+  CreditsClient.prototype.onVisibility = function (hidden) {
+    if (hidden === this.hidden) { return Promise.resolve(null); }
+    var sent;
+    if (hidden) {
+      sent = this.beat(); // the interval so far was visible
+      this.hidden = true;
+      this.hiddenSinceBeat = true;
+      this.player.pause(); // nothing plays unseen: no hang-up learning in a background tab
+    } else {
+      sent = this.beat(); // report() marks this interval hidden
+      this.hidden = false;
+      this.lastInput = this.now();
+    }
+    return sent;
+  };
+
+  CreditsClient.prototype.onFocus = function (focused) { this.focused = focused; };
+
+  /** A seek: report the position the player had before it, closing the interval there. */
+  CreditsClient.prototype.onSeek = function (positionBefore) { return this.beat(positionBefore); };
+
+  CreditsClient.prototype.enforceRate = function () {
+    if (this.player.rate() > this.maxRate) {
+      this.player.setRate(this.maxRate);
+      this.view.status([String(this.labels.speed_limited || "").replace("{rate}", this.maxRate)]);
+    }
+  };
+
+  // --------------------------------------------------------------- DOM glue
+
+  function elementOf(element) { return element && element.jquery ? element[0] : element; }
+
+  function csrfToken(doc) {
+    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(doc.cookie || "");
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function fetchTransport(runtime, root, doc) {
+    return function (handler, body) {
+      return global.fetch(runtime.handlerUrl(root, handler), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(doc) },
+        body: JSON.stringify(body),
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (json) {
+          return { status: response.status, body: json };
+        });
+      });
+    };
+  }
+
+  function videoPlayer(video) {
+    var lastPlayed = 0;
+    video.addEventListener("timeupdate", function () { if (!video.seeking) { lastPlayed = video.currentTime; } });
+    return {
+      position: function () { return Math.round(video.currentTime * 1000) / 1000; },
+      rate: function () { return video.playbackRate; },
+      setRate: function (rate) { video.playbackRate = rate; },
+      pause: function () { video.pause(); },
+      play: function () { var p = video.play(); if (p && p.catch) { p.catch(function () {}); } },
+      seek: function (t) { video.currentTime = t; lastPlayed = t; },
+      paused: function () { return video.paused; },
+      lastPlayed: function () { return lastPlayed; },
+    };
+  }
+
+  function readingPlayer() {
+    return {
+      position: function () { return 0; }, rate: function () { return 1; }, setRate: function () {},
+      pause: function () {}, play: function () {}, seek: function () {}, paused: function () { return false; },
+      lastPlayed: function () { return 0; },
+    };
+  }
+
+  function formatTime(seconds) {
+    var total = Math.floor(Number(seconds) || 0);
+    var rest = total % 60;
+    return Math.floor(total / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function pageView(root, client, labels) {
+    var q = function (sel) { return root.querySelector(sel); };
+    var dialog = q(".cc-check");
+    var timer = null;
+    var opener = null;
+    return {
+      progress: function (p) {
+        q(".cc-progress-bar").value = p.percent;
+        q(".cc-progress-text").textContent = p.text;
+      },
+      year: function (y) { var el = q(".cc-year"); el.textContent = y.text; el.hidden = false; },
+      status: function (texts) { q(".cc-status").textContent = texts.join(" "); },
+      resume: function (at) {
+        var button = q(".cc-resume");
+        if (at === null || at === undefined) { button.hidden = true; return; }
+        button.textContent = String(labels.resume).replace("{time}", formatTime(at));
+        button.dataset.at = at;
+        button.hidden = false;
+      },
+      showCheck: function (check) {
+        opener = root.ownerDocument.activeElement;
+        q(".cc-check-question").textContent = check.question;
+        var choices = q(".cc-check-choices");
+        choices.textContent = "";
+        check.choices.forEach(function (choice) {
+          var button = root.ownerDocument.createElement("button");
+          button.type = "button";
+          button.textContent = choice;
+          button.addEventListener("click", function () { client.answer(choice); });
+          choices.appendChild(button);
+        });
+        dialog.hidden = false;
+        var left = check.expires_in;
+        var tick = function () {
+          q(".cc-check-timer").textContent = String(labels.check_seconds_left).replace("{seconds}", left);
+          left = Math.max(0, left - 1);
+        };
+        tick();
+        timer = global.setInterval(tick, 1000);
+        (choices.querySelector("button") || dialog).focus();
+      },
+      hideCheck: function () {
+        dialog.hidden = true;
+        if (timer) { global.clearInterval(timer); timer = null; }
+        if (opener && opener.focus) { opener.focus(); }
+      },
+    };
+  }
+
+  /** Keep keyboard focus inside the open check dialog (it must be answered). */
+  function trapFocus(dialog) {
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") { return; }
+      var buttons = dialog.querySelectorAll("button");
+      if (!buttons.length) { return; }
+      var first = buttons[0];
+      var last = buttons[buttons.length - 1];
+      var active = dialog.ownerDocument.activeElement;
+      if (event.shiftKey && active === first) { last.focus(); event.preventDefault(); }
+      else if (!event.shiftKey && active === last) { first.focus(); event.preventDefault(); }
+    });
+  }
+
+  function CadreCreditsXBlock(runtime, element, args) {
+    var root = elementOf(element);
+    var doc = root.ownerDocument;
+    if (args.anonymous) { return null; }
+    var video = root.querySelector(".cc-video");
+    var player = video ? videoPlayer(video) : readingPlayer();
+    var client = new CreditsClient({
+      transport: fetchTransport(runtime, root, doc),
+      player: player,
+      view: null,
+      timers: { setInterval: global.setInterval.bind(global), clearInterval: global.clearInterval.bind(global) },
+      now: function () { return Date.now(); },
+      labels: args.labels,
+      reasons: args.reasons,
+    });
+    client.view = pageView(root, client, args.labels);
+    client.hidden = doc.hidden;
+    ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll"].forEach(function (name) {
+      doc.addEventListener(name, function () { client.onInput(); }, { passive: true, capture: true });
+    });
+    doc.addEventListener("visibilitychange", function () { client.onVisibility(doc.hidden); });
+    global.addEventListener("focus", function () { client.onFocus(true); });
+    global.addEventListener("blur", function () { client.onFocus(false); });
+    trapFocus(root.querySelector(".cc-check"));
+    root.querySelector(".cc-resume").addEventListener("click", function (event) {
+      player.seek(Number(event.currentTarget.dataset.at));
+      client.view.resume(null);
+    });
+    if (video) {
+      video.addEventListener("play", function () { if (!client.live) { client.start(); } });
+      video.addEventListener("seeking", function () { client.onSeek(player.lastPlayed()); });
+      video.addEventListener("ratechange", function () { client.enforceRate(); });
+    } else {
+      client.start();
+    }
+    return client;
+  }
+
+  global.CadreCreditsXBlock = CadreCreditsXBlock;
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = { CreditsClient: CreditsClient, CadreCreditsXBlock: CadreCreditsXBlock, formatTime: formatTime };
+  }
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,43 @@
+"""
+Fixtures of the block tests: a server clock the test moves, learners, a block.
+
+Block settings live in one field store shared by every runtime, so each test uses a
+block name of its own.
+"""
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.plugin.factories import make_user
+
+from .runtime import install_clock, make_block
+
+START = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return install_clock(monkeypatch, START)
+
+
+@pytest.fixture
+def block_name(request):
+    return re.sub(r"[^A-Za-z0-9_]", "_", request.node.name)[:60]
+
+
+@pytest.fixture
+def learner(db):
+    return make_user()
+
+
+@pytest.fixture
+def author(db):
+    return make_user(is_staff=True)
+
+
+@pytest.fixture
+def lecture(block_name, author):
+    """A 600-second video lecture with no attention checks (set by an author)."""
+    return make_block(block_name, author, duration_seconds=600, checks_required=0,
+                      video_url="https://media.example.org/party-history-1.mp4", display_name="党史第一讲")

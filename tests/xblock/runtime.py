@@ -1,0 +1,150 @@
+"""
+A real XBlock runtime for the block tests, shaped like the LMS where it matters.
+
+It is ``xblock.runtime.Runtime`` (the library's own handler dispatch, field data and
+services) with:
+
+* block ids that are real opaque keys (``block-v1:...``), like the LMS's, so the block
+  talks to the policy plugin with the same keys it would in production;
+* a user service that exposes the Django user id under ``edx-platform.user_id``, as
+  edx-platform's ``DjangoXBlockUserService`` does;
+* one field store shared by all runtimes (Studio's author and every learner see the
+  same block settings), and ``publish`` recorded so tests can assert completion.
+
+Requests go through ``Runtime.handle`` with a real ``webob.Request``, exactly as the
+LMS's handler view calls it.
+"""
+import json
+from datetime import timedelta
+
+from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
+from webob import Request
+from xblock.fields import ScopeIds
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.runtime import DictKeyValueStore, IdGenerator, IdReader, KvsFieldData, Runtime
+
+from cadre_credits_xblock import clock
+
+COURSE = CourseLocator("cadre", "party-history", "2026")
+FIELDS = DictKeyValueStore()
+
+
+class CourseIds(IdReader, IdGenerator):
+    """Usage ids are ``BlockUsageLocator``s inside one course; definitions are strings."""
+
+    def __init__(self):
+        self._types = {}
+
+    def create_definition(self, block_type, slug=None):
+        def_id = f"def-{block_type}-{slug or len(self._types)}"
+        self._types[def_id] = block_type
+        return def_id
+
+    def create_usage(self, def_id):
+        return BlockUsageLocator(COURSE, self._types[def_id], def_id.split("-", 2)[-1])
+
+    def get_definition_id(self, usage_id):
+        return f"def-{usage_id.block_type}-{usage_id.block_id}"
+
+    def get_block_type(self, def_id):
+        return self._types.get(def_id) or def_id.split("-")[1]
+
+    def get_usage_id_from_aside(self, aside_id):
+        raise NotImplementedError
+
+    def get_definition_id_from_aside(self, aside_id):
+        raise NotImplementedError
+
+    def get_aside_type_from_usage(self, aside_id):
+        raise NotImplementedError
+
+    def get_aside_type_from_definition(self, aside_id):
+        raise NotImplementedError
+
+    def create_aside(self, definition_id, usage_id, aside_type):
+        raise NotImplementedError
+
+
+IDS = CourseIds()
+
+
+class DjangoUserService(UserService):
+    """The current Django user, as edx-platform's user service describes it."""
+
+    def __init__(self, user):
+        xb_user = XBlockUser(is_current_user=True, emails=[getattr(user, "email", "")],
+                             full_name=getattr(user, "username", ""))
+        if user is not None:
+            xb_user.opt_attrs["edx-platform.user_id"] = user.id
+            xb_user.opt_attrs["edx-platform.username"] = user.username
+            xb_user.opt_attrs["edx-platform.user_is_staff"] = user.is_staff
+        super().__init__(user=xb_user)
+
+    def get_current_user(self):
+        return self._user
+
+
+class LmsLikeRuntime(Runtime):
+    """One request's runtime for one user (None: anonymous)."""
+
+    def __init__(self, user=None):
+        super().__init__(id_reader=IDS, id_generator=IDS, services={
+            "field-data": KvsFieldData(FIELDS),
+            "user": DjangoUserService(user),
+        })
+        self.user = user
+        self.published = []
+
+    def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
+        return f"/courses/{COURSE}/xblock/{block.scope_ids.usage_id}/handler/{handler_name}"
+
+    def local_resource_url(self, block, uri):
+        return f"/xblock/resource/{block.scope_ids.block_type}/{uri}"
+
+    def resource_url(self, resource):
+        return f"/static/{resource}"
+
+    def publish(self, block, event_type, event_data):
+        self.published.append((event_type, event_data))
+
+
+def make_block(name, user=None, **settings):
+    """The block ``name`` of the test course, seen by ``user``, with ``settings`` set."""
+    def_id = IDS.create_definition("cadre_credits", name)
+    usage_id = IDS.create_usage(def_id)
+    runtime = LmsLikeRuntime(user)
+    block = runtime.construct_xblock("cadre_credits", ScopeIds(getattr(user, "id", None), "cadre_credits",
+                                                                def_id, usage_id))
+    for field_name, value in settings.items():
+        setattr(block, field_name, value)
+    if settings:
+        block.save()
+    return block
+
+
+def call(block, handler, data):
+    """POST ``data`` as JSON to a handler through the runtime; (status, json body)."""
+    request = Request.blank("/", method="POST", body=json.dumps(data).encode("utf-8"),
+                            content_type="application/json")
+    response = block.runtime.handle(block, handler, request)
+    return response.status_code, response.json_body
+
+
+class FakeClock:
+    """The server clock, moved by the test (never slept)."""
+
+    def __init__(self, start):
+        self.current = start
+
+    def __call__(self):
+        return self.current
+
+    def advance(self, seconds):
+        self.current += timedelta(seconds=seconds)
+        return self.current
+
+
+def install_clock(monkeypatch, start):
+    fake = FakeClock(start)
+    monkeypatch.setattr(clock, "now", fake)
+    return fake

@@ -1,0 +1,177 @@
+"""
+The host's own pages: sign-in with the demo accounts, the course list, and the pages
+that show what the plugins hold (a learner's training file, a unit dashboard, the
+registry's received records, certificate verification).
+
+Data comes only through ``cadre_policy_plugin.api`` (the plugins' one door) and the
+reference registry's HTTP API; where a plugin serves its own page, the host links to
+it instead of rebuilding it.
+"""
+import logging
+from datetime import date
+
+import requests
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sandbox import demo_data
+from sandbox.courseware.models import Course, CourseEnrollment, GeneratedCertificate
+
+log = logging.getLogger(__name__)
+
+
+def _api():
+    """The policy plugin's api, imported when first needed (after apps are ready)."""
+    from cadre_policy_plugin import api
+
+    return api
+
+
+def _reverse_or_none(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def administered_nodes(user):
+    """The organisation nodes ``user`` administers (through the plugin's api)."""
+    if not user.is_authenticated:
+        return []
+    api = _api()
+    if hasattr(api, "administered_units"):
+        return list(api.administered_units(user))
+    return []
+
+
+def sandbox_context(request):
+    """Template context for every page: display name and whether to show the unit link."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    try:
+        is_admin = bool(administered_nodes(user)) or user.is_superuser
+    except Exception:  # noqa: BLE001 - a half-built plugin must not break every page
+        log.exception("Sandbox: cannot ask the plugin for administered units")
+        is_admin = user.is_superuser
+    return {
+        "sandbox_display_name": user.get_full_name() or user.get_username(),
+        "sandbox_is_unit_admin": is_admin,
+    }
+
+
+def healthz(request):
+    """Liveness probe for the launcher and the e2e test."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class SandboxLoginView(LoginView):
+    """Django's sign-in, with the demo accounts listed beside the form."""
+
+    template_name = "sandbox/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_accounts"] = demo_data.account_table()
+        context["demo_password"] = demo_data.DEMO_PASSWORD
+        return context
+
+
+@require_POST
+def logout_view(request):
+    """Sign out (POST only, as Django 5 requires)."""
+    logout(request)
+    return redirect("sandbox:login")
+
+
+@login_required
+def home(request):
+    """Courses with the learner's enrolment and certificate state."""
+    api = _api()
+    enrolled = set(
+        CourseEnrollment.objects.filter(user=request.user, is_active=True).values_list("course_id", flat=True)
+    )
+    certified = set(
+        GeneratedCertificate.objects.filter(
+            user=request.user, status=GeneratedCertificate.STATUS_DOWNLOADABLE
+        ).values_list("course_id", flat=True)
+    )
+    courses = []
+    for course in Course.objects.all():
+        spec = None
+        if hasattr(api, "get_course_credit_spec"):
+            spec = api.get_course_credit_spec(course.course_key)
+        courses.append(
+            {"course": course, "spec": spec, "enrolled": course.id in enrolled, "certificate": course.id in certified}
+        )
+    return render(request, "sandbox/home.html", {"courses": courses})
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year") or date.today().year)
+    except ValueError:
+        return date.today().year
+
+
+@login_required
+def my_file(request):
+    """The signed-in learner's electronic training file for a year (plugin data)."""
+    year = _year(request)
+    api = _api()
+    if hasattr(api, "has_active_profile") and not api.has_active_profile(request.user):
+        return render(request, "sandbox/file.html", {"no_profile": True, "year": year})
+    learner_file = api.learner_file(request.user, year)
+    return render(
+        request,
+        "sandbox/file.html",
+        {"file": learner_file, "year": year, "years": range(date.today().year, date.today().year - 3, -1)},
+    )
+
+
+@login_required
+def unit_dashboard(request):
+    """An administrator's units: learners, hours and who has met the year's quota."""
+    nodes = administered_nodes(request.user)
+    if not nodes:
+        return HttpResponseForbidden(_("Only unit administrators can see unit dashboards."))
+    year = _year(request)
+    api = _api()
+    summaries = [api.unit_summary(node, year) for node in nodes]
+    return render(request, "sandbox/units.html", {"summaries": summaries, "year": year})
+
+
+@login_required
+def registry_records(request):
+    """What the reference registry has received (read from its own HTTP API)."""
+    base = settings.SANDBOX_REGISTRY_URL.rstrip("/")
+    records, error = [], None
+    try:
+        response = requests.get(f"{base}/records/", params={"format": "json", "limit": 200}, timeout=5)
+        response.raise_for_status()
+        payload = response.json()
+        records = payload.get("records", payload) if isinstance(payload, dict) else payload
+    except (requests.RequestException, ValueError) as exc:
+        error = str(exc)
+    return render(
+        request,
+        "sandbox/registry.html",
+        {"records": records, "error": error, "registry_url": base + "/"},
+    )
+
+
+def verify_certificate(request):
+    """Send the visitor to the plugin's public verification page."""
+    target = _reverse_or_none("cadre_policy:certificate_verify")
+    if target:
+        query = request.META.get("QUERY_STRING")
+        return redirect(f"{target}?{query}" if query else target)
+    return render(request, "sandbox/verify_unavailable.html", status=503)

@@ -1,3 +1,11 @@
 """URLs of the policy plugin (mounted under ``/cadre/`` by the plugin framework)."""
+from django.urls import include, path
+
+from cadre_policy_plugin import views
+
 app_name = "cadre_policy"
-urlpatterns = []
+urlpatterns = [
+    path("certificates/verify/", views.verify_certificate, name="verify-certificate"),
+    path("certificates/<str:serial>.pdf", views.certificate_pdf, name="certificate-pdf"),
+    path("api/v1/", include("cadre_policy_plugin.rest_api.urls")),
+]

@@ -9,6 +9,7 @@ restores it with a new verification code.
 """
 import logging
 import secrets
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -30,11 +31,14 @@ def serial_for(year, user_id):
 
 def totals_from(row):
     """Hours (or credits) by category as printed: required, elective (the rest), total."""
+    def fmt(value):
+        return f"{Decimal(value):.2f}"
+
     return {
-        "required": str(row.required_earned),
-        "elective": str(row.total_earned - row.required_earned),
-        "total": str(row.total_earned),
-        "needed": str(row.total_needed),
+        "required": fmt(row.required_earned),
+        "elective": fmt(Decimal(row.total_earned) - Decimal(row.required_earned)),
+        "total": fmt(row.total_earned),
+        "needed": fmt(row.total_needed),
     }
 
 

@@ -75,6 +75,11 @@ def store_status(profile, pack, status):
     """Write the cache row for ``status``; issue/revoke the annual certificate; signal."""
     total_needed, total_earned = _amount(status.requirement("total"))
     required_needed, required_earned = _amount(status.requirement("required"))
+    if status.requirement("required") is None:
+        # No required quota under this pack (Anhui leaves the share to local rules): still
+        # record how much of the total was required, for reports and the certificate.
+        counted = sum((r.value for r in status.entries if r.counted and r.category == "required"), Decimal(0))
+        required_earned = min(counted, total_earned)
     previous = YearStatus.objects.filter(user=profile.user, year=status.year).values_list("met", flat=True).first()
     row, _created = YearStatus.objects.update_or_create(
         user=profile.user, year=status.year,

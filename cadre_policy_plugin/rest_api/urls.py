@@ -1,0 +1,2 @@
+"""REST API URLs (filled in below)."""
+urlpatterns = []

@@ -96,3 +96,6 @@ from sync_adapter.settings import common as _sync_settings  # noqa: E402
 
 _policy_settings.plugin_settings(__import__(__name__, fromlist=["*"]))
 _sync_settings.plugin_settings(__import__(__name__, fromlist=["*"]))
+from cadre_credits_xblock.settings import common as _credits_settings  # noqa: E402
+
+_credits_settings.plugin_settings(__import__(__name__, fromlist=["*"]))

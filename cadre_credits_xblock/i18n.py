@@ -115,7 +115,12 @@ def year_line(summary) -> str | None:
         "required_earned": number(summary.get("required_earned")),
         "required_needed": number(summary.get("required_needed")),
     }
-    if summary.get("unit") == "credits":
+    credits = summary.get("unit") == "credits"
+    if summary.get("required_needed") is None:  # the pack sets no required quota
+        if credits:
+            return _("This year: {earned} / {needed} credits completed").format(**values)
+        return _("This year: {earned} / {needed} hours completed").format(**values)
+    if credits:
         return _("This year: {earned} / {needed} credits completed, of which required "
                  "{required_earned} / {required_needed}").format(**values)
     return _("This year: {earned} / {needed} hours completed, of which required "

@@ -184,8 +184,8 @@
       this.hiddenSinceBeat = true;
       this.player.pause(); // nothing plays unseen: no hang-up learning in a background tab
     } else {
-      sent = this.beat(); // report() marks this interval hidden
       this.hidden = false;
+      sent = this.beat(); // the interval that ends now was hidden (hiddenSinceBeat)
       this.lastInput = this.now();
     }
     return sent;

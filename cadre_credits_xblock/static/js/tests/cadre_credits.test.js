@@ -1,0 +1,238 @@
+/**
+ * The client side of the heartbeat protocol, driven with fakes (node --test, no deps).
+ *
+ * The server decides what counts; these tests check that the client reports
+ * honestly and in order: strictly increasing sequence numbers, the token, visibility
+ * per interval, idle time from the last input, the pre-seek position, and that it
+ * obeys the server (pauses and seeks for checks, stops when superseded or refused).
+ */
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { CreditsClient, formatTime } = require("../cadre_credits.js");
+
+const START_BODY = {
+  ok: true, live: true, token: "signed-token", seq: 0, heartbeat_interval: 15, max_playback_rate: 1,
+  resume_at: 0, credited: "0.000", reasons: [], messages: [], check: null,
+  progress: { percent: 0, text: "0:00", completed: false },
+};
+
+function ok(extra) {
+  return { status: 200, body: Object.assign({
+    ok: true, live: true, credited: "15.000", reasons: [], messages: [], check: null, resume_at: null,
+    progress: { percent: 10, text: "1:00", completed: false },
+  }, extra || {}) };
+}
+
+function harness(options) {
+  const opts = options || {};
+  const sent = [];
+  const replies = (opts.replies || []).slice();
+  const pending = [];
+  const player = {
+    t: 0, r: 1, isPaused: false, calls: [],
+    position() { return this.t; }, rate() { return this.r; },
+    setRate(r) { this.r = r; this.calls.push(["setRate", r]); },
+    pause() { this.isPaused = true; this.calls.push(["pause"]); },
+    play() { this.isPaused = false; this.calls.push(["play"]); },
+    seek(t) { this.t = t; this.calls.push(["seek", t]); },
+    paused() { return this.isPaused; },
+  };
+  const view = {
+    calls: [],
+    progress(p) { this.calls.push(["progress", p]); }, year(y) { this.calls.push(["year", y]); },
+    status(texts) { this.calls.push(["status", texts]); },
+    showCheck(c) { this.calls.push(["showCheck", c]); }, hideCheck() { this.calls.push(["hideCheck"]); },
+    resume(at) { this.calls.push(["resume", at]); },
+    last(kind) { return this.calls.filter((c) => c[0] === kind).pop(); },
+  };
+  const timers = {
+    loops: [], cleared: [],
+    setInterval(fn, ms) { this.loops.push({ fn, ms }); return this.loops.length; },
+    clearInterval(id) { this.cleared.push(id); },
+  };
+  let nowMs = 1_000_000;
+  const transport = (handler, body) => {
+    sent.push({ handler, body: JSON.parse(JSON.stringify(body)) });
+    if (handler === "start_session") { return Promise.resolve({ status: 200, body: START_BODY }); }
+    if (opts.manual) { return new Promise((resolve) => pending.push(resolve)); }
+    const reply = replies.length ? replies.shift() : ok();
+    return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(reply);
+  };
+  const client = new CreditsClient({
+    transport, player, view, timers, now: () => nowMs,
+    labels: { earning: "earning", completed: "done", connection_lost: "offline", speed_limited: "max {rate}x" },
+    reasons: { forged: "refused: forged", token_expired: "expired" },
+  });
+  return { client, sent, player, view, timers, pending, tick: (s) => { nowMs += s * 1000; } };
+}
+
+const beats = (sent) => sent.filter((s) => s.handler === "heartbeat").map((s) => s.body);
+
+test("start sends the player's position and schedules heartbeats at the server's interval", async () => {
+  const h = harness();
+  h.player.t = 42.5;
+  await h.client.start();
+  assert.deepEqual(h.sent[0], { handler: "start_session", body: { position: 42.5 } });
+  assert.equal(h.client.token, "signed-token");
+  assert.equal(h.timers.loops.length, 1);
+  assert.equal(h.timers.loops[0].ms, 15000);
+});
+
+test("each heartbeat carries the token and a strictly increasing sequence number", async () => {
+  const h = harness();
+  await h.client.start();
+  for (let i = 0; i < 3; i += 1) {
+    h.tick(15);
+    h.player.t += 15;
+    await h.client.beat();
+  }
+  assert.deepEqual(beats(h.sent).map((b) => [b.token, b.seq, b.position]),
+    [["signed-token", 1, 15], ["signed-token", 2, 30], ["signed-token", 3, 45]]);
+});
+
+test("heartbeats go out one at a time, in sequence order", async () => {
+  const h = harness({ manual: true });
+  await h.client.start();
+  const first = h.client.beat();
+  const second = h.client.beat();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(beats(h.sent).length, 1, "the second waits for the first answer");
+  h.pending.shift()(ok());
+  await first;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(beats(h.sent).map((b) => b.seq), [1, 2]);
+  h.pending.shift()(ok());
+  await second;
+});
+
+test("idle seconds count from the last keyboard or pointer input", async () => {
+  const h = harness();
+  await h.client.start();
+  h.tick(40);
+  await h.client.beat();
+  h.client.onInput();
+  h.tick(7);
+  await h.client.beat();
+  assert.deepEqual(beats(h.sent).map((b) => b.idle_seconds), [40, 7]);
+});
+
+test("a hidden page closes the visible interval, pauses the player and reports the hidden one", async () => {
+  const h = harness();
+  await h.client.start();
+  h.tick(5);
+  await h.client.onVisibility(true);
+  assert.ok(h.player.isPaused);
+  h.tick(15);
+  await h.client.beat();
+  h.tick(3);
+  await h.client.onVisibility(false);
+  h.tick(15);
+  await h.client.beat();
+  assert.deepEqual(beats(h.sent).map((b) => b.visible), [true, false, false, true]);
+});
+
+test("a seek closes the interval at the position the player had before it", async () => {
+  const h = harness();
+  await h.client.start();
+  h.player.t = 600; // the player already jumped
+  await h.client.onSeek(61.2);
+  assert.equal(beats(h.sent)[0].position, 61.2);
+});
+
+test("playback above the allowed speed is set back and the learner is told", async () => {
+  const h = harness();
+  await h.client.start();
+  h.player.r = 2;
+  h.client.enforceRate();
+  assert.deepEqual(h.player.calls.pop(), ["setRate", 1]);
+  assert.deepEqual(h.view.last("status"), ["status", ["max 1x"]]);
+});
+
+test("an attention check pauses, seeks to the check and opens the dialog once", async () => {
+  const check = { id: "c1", prompt: "37", question: "choose 37", choices: ["12", "37", "58", "90"], expires_in: 60 };
+  const h = harness({ replies: [ok({ check, resume_at: 120.5, credited: "3.000" }), ok({ check, credited: "0.000" })] });
+  await h.client.start();
+  await h.client.beat();
+  await h.client.beat();
+  assert.deepEqual(h.view.calls.filter((c) => c[0] === "showCheck").length, 1);
+  assert.ok(h.player.isPaused);
+  assert.equal(h.player.t, 120.5);
+});
+
+test("answering sends the check id, the choice and the next sequence number; a pass resumes", async () => {
+  const check = { id: "c1", prompt: "37", question: "choose 37", choices: ["12", "37", "58", "90"], expires_in: 60 };
+  const h = harness({ replies: [ok({ check, resume_at: 100 }), ok({ passed: true, reasons: ["check_passed"] })] });
+  await h.client.start();
+  await h.client.beat();
+  await h.client.answer("37");
+  const answer = h.sent.find((s) => s.handler === "answer_check").body;
+  assert.deepEqual(answer, { token: "signed-token", seq: 2, check_id: "c1", answer: "37" });
+  assert.deepEqual(h.view.last("hideCheck"), ["hideCheck"]);
+  assert.deepEqual(h.player.calls.pop(), ["play"]);
+});
+
+test("a failed check sends the player back to where verified time resumes", async () => {
+  const check = { id: "c1", prompt: "37", question: "q", choices: ["12", "37", "58", "90"], expires_in: 60 };
+  const h = harness({ replies: [ok({ check, resume_at: 100 }), ok({ passed: false, reasons: ["check_wrong"],
+    resume_at: 40, messages: [{ code: "check_wrong", text: "wrong" }] })] });
+  await h.client.start();
+  await h.client.beat();
+  await h.client.answer("12");
+  assert.equal(h.player.t, 40);
+  assert.deepEqual(h.view.last("status"), ["status", ["wrong"]]);
+});
+
+test("ahead of the verified point the learner is offered a way back", async () => {
+  const h = harness({ replies: [ok({ reasons: ["ahead_of_frontier"], resume_at: 75, credited: "0.000" }), ok()] });
+  await h.client.start();
+  await h.client.beat();
+  assert.deepEqual(h.view.last("resume"), ["resume", 75]);
+  await h.client.beat();
+  assert.deepEqual(h.view.last("resume"), ["resume", null]);
+});
+
+test("a superseded session stops beating and pauses", async () => {
+  const h = harness({ replies: [ok({ ok: false, live: false, credited: "0.000", reasons: ["superseded"],
+    messages: [{ code: "superseded", text: "opened elsewhere" }] })] });
+  await h.client.start();
+  await h.client.beat();
+  assert.equal(h.client.live, false);
+  assert.deepEqual(h.timers.cleared, [1]);
+  assert.ok(h.player.isPaused);
+  await h.client.beat();
+  assert.equal(beats(h.sent).length, 1, "no heartbeat after being superseded");
+  assert.deepEqual(h.view.last("status"), ["status", ["opened elsewhere"]]);
+});
+
+test("a refused token stops the client and says why", async () => {
+  const h = harness({ replies: [{ status: 403, body: { error: "forged" } }] });
+  await h.client.start();
+  await h.client.beat();
+  assert.equal(h.client.live, false);
+  assert.deepEqual(h.view.last("status"), ["status", ["refused: forged"]]);
+});
+
+test("a lost connection is shown and the sequence number is never reused", async () => {
+  const h = harness({ replies: [new Error("offline"), ok()] });
+  await h.client.start();
+  await h.client.beat();
+  assert.deepEqual(h.view.last("status"), ["status", ["offline"]]);
+  await h.client.beat();
+  assert.deepEqual(beats(h.sent).map((b) => b.seq), [1, 2]);
+});
+
+test("credited time and progress are drawn from the server's answer", async () => {
+  const h = harness({ replies: [ok({ year: { text: "本年度已完成 2 / 50 学时" } })] });
+  await h.client.start();
+  await h.client.beat();
+  assert.deepEqual(h.view.last("progress"), ["progress", { percent: 10, text: "1:00", completed: false }]);
+  assert.deepEqual(h.view.last("year"), ["year", { text: "本年度已完成 2 / 50 学时" }]);
+  assert.deepEqual(h.view.last("status"), ["status", ["earning"]]);
+});
+
+test("times are shown as minutes:seconds", () => {
+  assert.equal(formatTime(75.9), "1:15");
+  assert.equal(formatTime(0), "0:00");
+});

@@ -1,0 +1,155 @@
+"""
+Studio authoring, the learner's view, student_view_data, and the award of the course
+hours through the policy plugin's api once every credit block is verified.
+"""
+from decimal import Decimal as D
+
+import pytest
+from django.utils import translation
+
+from cadre_policy_plugin import api
+from tests.plugin.factories import make_profile, make_tree
+
+from .runtime import COURSE, call, make_block
+from .viewer import Viewer
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "display_name": "党史第一讲", "category": "required", "hours": "2", "lecture_minutes": "",
+    "topic": "party_spirit", "exam_required": False, "media_kind": "video",
+    "video_url": "https://media.example.org/l1.mp4", "reading_text": "", "duration_seconds": "600",
+    "checks_required": "1", "required_share": "0.95",
+}
+
+
+def test_studio_save_stores_the_course_spec_through_the_api_and_registers_the_block(block_name, author):
+    block = make_block(block_name, author)
+    status, body = call(block, "studio_submit", FORM)
+    assert (status, body) == (200, {"result": "success", "required_seconds": 570})
+    spec = api.get_course_credit_spec(COURSE)
+    assert (spec.category, spec.hours, spec.topic, spec.exam_required) == ("required", D("2.00"), "party_spirit", False)
+    assert (block.duration_seconds, block.checks_required, block.required_share) == (600, 1, "0.95")
+    # the block is registered: the course is not verified for a learner who has not watched it
+    assert api.course_verification_complete(make_profile(make_tree()["a"]).user, COURSE) is False
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"category": "optional"}, "请选择必修或选修。"),
+    ({"hours": "", "lecture_minutes": ""}, "请填写课程的学时或讲授分钟数。"),
+    ({"hours": "two"}, "学时必须是数字。"),
+    ({"duration_seconds": "0"}, "时长必须大于零秒。"),
+    ({"checks_required": "99"}, "注意力检查次数须在 0 到 20 之间。"),
+    ({"required_share": "1.5"}, "比例必须大于 0 且不超过 1。"),
+    ({"video_url": "javascript:alert(1)"}, "请填写视频地址（http://、https:// 或以 / 开头的路径）。"),
+    ({"media_kind": "reading", "reading_text": "  "}, "请填写阅读文本。"),
+])
+def test_studio_refuses_wrong_values_with_a_translated_message(block_name, author, change, message):
+    block = make_block(block_name, author)
+    with translation.override("zh-hans"):
+        status, body = call(block, "studio_submit", {**FORM, **change})
+    assert (status, body) == (400, {"error": message})
+    assert api.get_course_credit_spec(COURSE) is None
+
+
+def test_studio_view_is_a_labelled_form_and_author_view_summarises(block_name, author):
+    block = make_block(block_name, author)
+    call(block, "studio_submit", FORM)
+    with translation.override("zh-hans"):
+        html = block.runtime.render(block, "studio_view").content
+        summary = block.runtime.render(block, "author_view").content
+    for field_id in ("cc-category", "cc-hours", "cc-topic", "cc-exam", "cc-video-url", "cc-duration", "cc-checks",
+                     "cc-share"):
+        assert f'for="{field_id}"' in html and f'id="{field_id}"' in html
+    assert 'value="party_spirit" selected' in html
+    assert "必修 · 2 学时 · 党性教育" in summary
+    with translation.override("en"):
+        summary = block.runtime.render(block, "author_view").content
+    assert "Required · 2 hours · Party spirit" in summary
+
+
+def test_student_view_shows_media_progress_year_line_and_live_region(block_name, author, clock):
+    tree = make_tree("fujian-2017")
+    cadre = make_profile(tree["a"], rank="county").user
+    make_block(block_name, author, **{"duration_seconds": 600, "checks_required": 0,
+                                      "video_url": "https://media.example.org/l1.mp4"})
+    viewer = Viewer(block_name, cadre, clock)
+    viewer.start()
+    viewer.watch(60)
+    with translation.override("zh-hans"):
+        html = viewer.block.runtime.render(viewer.block, "student_view").content
+    assert '<video class="cc-video" controls' in html
+    assert 'src="https://media.example.org/l1.mp4"' in html
+    assert 'role="status" aria-live="polite"' in html
+    assert 'role="dialog" aria-modal="true"' in html
+    assert "已验证 1:00 / 9:30（分:秒）" in html
+    assert "本年度已完成 0 / 50 学时，其中必修 0 / 25" in html
+    with translation.override("en"):
+        html = viewer.block.runtime.render(viewer.block, "student_view").content
+    assert "Verified 1:00 of 9:30 (minutes:seconds)" in html
+    assert "This year: 0 / 50 hours completed, of which required 0 / 25" in html
+
+
+def test_reading_block_shows_the_text(block_name, author, learner):
+    make_block(block_name, author, media_kind="reading", reading_text="第一段。\n\n第二段。", duration_seconds=300)
+    block = make_block(block_name, learner)
+    html = block.runtime.render(block, "student_view").content
+    assert '<article class="cc-reading" tabindex="0"' in html
+    assert "<p>第一段。</p>" in html
+
+
+def test_student_view_data_is_the_documented_contract(block_name, author):
+    block = make_block(block_name, author)
+    call(block, "studio_submit", FORM)
+    assert block.student_view_data() == {
+        "display_name": "党史第一讲",
+        "media": {"kind": "video", "video_url": "https://media.example.org/l1.mp4", "reading_text": "",
+                  "duration_seconds": 600},
+        "required_share": "0.95",
+        "required_seconds": 570,
+        "checks_required": 1,
+        "course": {"category": "required", "hours": "2", "lecture_minutes": None, "topic": "party_spirit",
+                   "exam_required": False},
+        "protocol": {"version": 1, "heartbeat_interval": 15,
+                     "handlers": ["start_session", "heartbeat", "answer_check"]},
+    }
+
+
+def test_verifying_every_block_awards_the_course_hours_once(block_name, author, clock):
+    tree = make_tree("fujian-2017")
+    cadre = make_profile(tree["a"], rank="county").user
+    first = make_block(block_name, author)
+    call(first, "studio_submit", {**FORM, "duration_seconds": "300", "checks_required": "1"})
+    second = make_block(block_name + "_2", author)
+    call(second, "studio_submit", {**FORM, "duration_seconds": "120", "checks_required": "0"})
+
+    one = Viewer(block_name, cadre, clock)
+    one.start()
+    done = one.watch_until_complete()
+    assert one.published == [("completion", {"completion": 1.0})]
+    assert api.course_verification_complete(cadre, COURSE) is False  # the second block is still open
+    assert api.learner_year_summary(cadre)["total_earned"] == D(0)
+    assert done["year"]["text"] == "本年度已完成 0 / 50 学时，其中必修 0 / 25"
+
+    two = Viewer(block_name + "_2", cadre, clock)
+    two.start()
+    done = two.watch_until_complete()
+    assert two.published == [("completion", {"completion": 1.0})]
+    assert api.course_verification_complete(cadre, COURSE) is True
+    summary = api.learner_year_summary(cadre)
+    assert (summary["total_earned"], summary["required_earned"]) == (D(2), D(2))
+    assert done["year"]["text"] == "本年度已完成 2 / 50 学时，其中必修 2 / 25"
+    # further heartbeats neither publish nor award again
+    two.watch(30)
+    assert two.published == [("completion", {"completion": 1.0})]
+    assert api.learner_year_summary(cadre)["total_earned"] == D(2)
+
+
+def test_year_line_without_a_required_quota_says_only_the_total(block_name, author, clock):
+    """Anhui's base pack sets no required share: the line leaves the required part out."""
+    cadre = make_profile(make_tree("anhui-2019")["a"]).user
+    make_block(block_name, author, duration_seconds=60, checks_required=0, video_url="/media/x.mp4")
+    block = make_block(block_name, cadre)
+    with translation.override("zh-hans"):
+        html = block.runtime.render(block, "student_view").content
+    assert "本年度已完成 0 / 50 学时</p>" in html

@@ -69,7 +69,8 @@ class LedgerEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="cadre_ledger_entries", verbose_name=_("learner"))
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
-    category = models.CharField(_("category"), max_length=16, blank=True)
+    category = models.CharField(_("category"), max_length=16, blank=True,
+                                choices=[("required", _("Required (必修)")), ("elective", _("Elective (选修)"))])
     course_key = models.CharField(_("course"), max_length=255, blank=True, db_index=True)
     # Quantities, exactly the rules engine's Entry fields.
     minutes = models.DecimalField(_("minutes"), **QUANTITY)

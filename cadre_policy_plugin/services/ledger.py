@@ -22,7 +22,7 @@ from cadre_policy_plugin.data import LedgerEntryData
 from cadre_policy_plugin.models import EvidenceType, LearnerProfile, LedgerEntry
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.audit import audit
-from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, evaluate_year, store_status
+from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, engine_entry, evaluate_year, store_status
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,31 @@ def _publish(row):
     return data
 
 
+def judge(profile, row):
+    """
+    Evaluate the year with the unsaved ``row`` added: (pack, status, the row's result).
+
+    Raises ``ValidationError`` when the rules refuse the entry's shape; used before
+    every insert and by forms to validate without writing.
+    """
+    try:
+        pack, status = evaluate_year(profile, row.earned_on.year, extra=(engine_entry(row),))
+    except rules.InputError as exc:
+        raise ValidationError(_("The rules refuse this entry: %(error)s"), params={"error": exc},
+                              code="rules_input") from None
+    return pack, status, next(r for r in status.entries if r.id == str(row.uuid))
+
+
+def preview_entry(user, *, source, earned_on, category=None, exam_passed=None, **quantities):
+    """Validate an entry against the learner's rules without writing it (returns its result)."""
+    profile = LearnerProfile.objects.select_related("unit", "user").filter(user=user).first()
+    if profile is None:
+        raise ValidationError(_("This user has no learner profile."), code="no_profile")
+    row = LedgerEntry(uuid=uuid_module.uuid4(), user=user, source=source, category=category or "",
+                      earned_on=earned_on, exam_passed=exam_passed, **quantities)
+    return judge(profile, row)[2]
+
+
 def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, category=None, course_key="",
                  reason="", entered_by=None, award_key=None, exam_passed=None, **quantities):
     """
@@ -76,14 +101,7 @@ def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, cat
                       course_key=course_key or "", earned_on=earned_on, evidence_type=evidence_type,
                       evidence_ref=evidence_ref, award_key=award_key, reason=reason or "",
                       entered_by=entered_by, exam_passed=exam_passed, **quantities)
-    from cadre_policy_plugin.services.evaluation import engine_entry
-
-    try:
-        pack, status = evaluate_year(profile, earned_on.year, extra=(engine_entry(row),))
-    except rules.InputError as exc:
-        raise ValidationError(_("The rules refuse this entry: %(error)s"), params={"error": exc},
-                              code="rules_input") from None
-    result = next(r for r in status.entries if r.id == str(row.uuid))
+    pack, status, result = judge(profile, row)
     row.academic_year = rules.academic_year_for(pack, earned_on)[0]
     row.policy_key = pack.key
     if result.counted:

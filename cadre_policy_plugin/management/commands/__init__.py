@@ -1,0 +1,1 @@
+"""Operator commands (manage.py cadre_...)."""

@@ -19,7 +19,7 @@ FILTER_STEPS = {
         "cadre_policy_plugin.pipeline.RequireVerifiedLearningTime",
     ],
     "org.openedx.learning.course.enrollment.started.v1": [
-        "cadre_policy_plugin.pipeline.RequireActiveCadreProfile",
+        "cadre_policy_plugin.pipeline.RequireApprovedProfile",
     ],
 }
 

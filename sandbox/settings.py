@@ -174,6 +174,8 @@ OPEN_EDX_FILTERS_CONFIG = {}
 
 # ---------------------------------------------------------------------------- sandbox
 SANDBOX_REGISTRY_URL = os.environ.get("SANDBOX_REGISTRY_URL", "http://127.0.0.1:8001/")
+#: Token for the reference registry's /admin/* pages (the registry page of the sandbox reads them).
+SANDBOX_REGISTRY_ADMIN_TOKEN = os.environ.get("SANDBOX_REGISTRY_ADMIN_TOKEN", "sandbox-registry-admin")
 SANDBOX_DEMO_FAST = _env_flag("SANDBOX_DEMO_FAST", False)
 #: Seconds between two runs of the periodic tasks when Celery is eager (0 disables).
 SANDBOX_TICK_SECONDS = int(os.environ.get("SANDBOX_TICK_SECONDS", "5"))
@@ -213,6 +215,11 @@ CADRE_SYNC = {
     "CONNECT_TIMEOUT": 2.0,
     "READ_TIMEOUT": 10.0,
 }
+
+# The credit block's measuring instrument.  SANDBOX_DEMO_FAST (the browser test, a quick
+# demo) makes the browser report every second instead of every 15; what counts as
+# verified time (wall clock, 1.0x, frontier, one session, checks, idle) is unchanged.
+CADRE_CREDITS = {"HEARTBEAT_INTERVAL_SECONDS": 1, "MAX_INTERVAL_SECONDS": 3} if SANDBOX_DEMO_FAST else {}
 
 # Every plugin adds its own namespaced defaults, exactly as the LMS merges them.
 with only_our_plugins():

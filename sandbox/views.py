@@ -8,7 +8,7 @@ reference registry's HTTP API; where a plugin serves its own page, the host link
 it instead of rebuilding it.
 """
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 import requests
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sandbox import demo_data
+from sandbox import demo_data, labels
 from sandbox.courseware.models import Course, CourseEnrollment, GeneratedCertificate
 
 log = logging.getLogger(__name__)
@@ -42,13 +42,23 @@ def _reverse_or_none(name, **kwargs):
 
 
 def administered_nodes(user):
-    """The organisation nodes ``user`` administers (through the plugin's api)."""
+    """
+    The organisation nodes ``user`` administers, as unit codes.
+
+    The plugin's api has no call for this (yet); the host reads the plugin's
+    ``UnitAdministrator`` rows, read-only, in this one place.  A superuser gets the
+    top-level nodes (the plugin's scope rule: superusers see everything).
+    """
     if not user.is_authenticated:
         return []
     api = _api()
     if hasattr(api, "administered_units"):
         return list(api.administered_units(user))
-    return []
+    from cadre_policy_plugin.models import OrgNode
+
+    if user.is_superuser:
+        return list(OrgNode.objects.filter(parent__isnull=True).values_list("code", flat=True))
+    return list(OrgNode.objects.filter(administrators__user=user).values_list("code", flat=True))
 
 
 def sandbox_context(request):
@@ -130,10 +140,34 @@ def my_file(request):
     if hasattr(api, "has_active_profile") and not api.has_active_profile(request.user):
         return render(request, "sandbox/file.html", {"no_profile": True, "year": year})
     learner_file = api.learner_file(request.user, year)
+    status = learner_file.get("status") or {}
+    course_names = dict(Course.objects.values_list("course_key", "display_name"))
+    entries = [
+        {
+            **entry,
+            "source_label": labels.SOURCES.get(entry["source"], entry["source"]),
+            "category_label": labels.CATEGORIES.get(entry["category"], entry["category"] or ""),
+            "evidence_label": labels.EVIDENCE.get(entry["evidence_type"], entry["evidence_type"]),
+            "course_name": course_names.get(entry.get("course_key") or "", entry.get("course_key") or ""),
+        }
+        for entry in learner_file["entries"]
+    ]
+    requirements = [
+        {**item, "label": labels.REQUIREMENTS.get(item["key"], item["key"])} for item in status.get("requirements", [])
+    ]
     return render(
         request,
         "sandbox/file.html",
-        {"file": learner_file, "year": year, "years": range(date.today().year, date.today().year - 3, -1)},
+        {
+            "file": learner_file,
+            "status": status,
+            "entries": entries,
+            "requirements": requirements,
+            "rank_label": labels.RANKS.get(learner_file["profile"]["rank"], learner_file["profile"]["rank"]),
+            "unit_label": labels.UNITS.get(status.get("unit"), status.get("unit")),
+            "year": year,
+            "years": range(date.today().year, date.today().year - 3, -1),
+        },
     )
 
 
@@ -145,7 +179,12 @@ def unit_dashboard(request):
         return HttpResponseForbidden(_("Only unit administrators can see unit dashboards."))
     year = _year(request)
     api = _api()
-    summaries = [api.unit_summary(node, year) for node in nodes]
+    summaries = []
+    for node in nodes:
+        summary = api.unit_summary(node, year)
+        for learner in summary["learners"]:
+            learner["rank_label"] = labels.RANKS.get(learner["rank"], learner["rank"])
+        summaries.append(summary)
     return render(request, "sandbox/units.html", {"summaries": summaries, "year": year})
 
 
@@ -155,12 +194,15 @@ def registry_records(request):
     base = settings.SANDBOX_REGISTRY_URL.rstrip("/")
     records, error = [], None
     try:
-        response = requests.get(f"{base}/records/", params={"format": "json", "limit": 200}, timeout=5)
+        response = requests.get(
+            f"{base}/admin/records", headers={"X-Admin-Token": settings.SANDBOX_REGISTRY_ADMIN_TOKEN}, timeout=5
+        )
         response.raise_for_status()
-        payload = response.json()
-        records = payload.get("records", payload) if isinstance(payload, dict) else payload
+        records = response.json().get("records", [])[:200]
     except (requests.RequestException, ValueError) as exc:
         error = str(exc)
+    for record in records:
+        record["received"] = datetime.fromtimestamp(record.get("received_at") or 0, tz=UTC)
     return render(
         request,
         "sandbox/registry.html",

@@ -316,21 +316,44 @@ class SandboxRuntime(Runtime):
         )
 
     # ----------------------------------------------------------------- events
+    def handle(self, block, handler_name, request, suffix=""):
+        """
+        Run a handler; the LMS consequences of what it published run after it returns.
+
+        In the LMS a block's ``completion``/``grade`` event reaches course grading and
+        certificate generation through Celery tasks, i.e. after the handler finished.
+        Running them inside ``publish`` would ask the certificate filter before the block
+        has finished its own work (e.g. reporting its verified time to the plugin), so
+        events are queued during the handler and applied when it returns successfully.
+        """
+        self._deferred_events = []
+        try:
+            result = super().handle(block, handler_name, request, suffix)
+            events = self._deferred_events
+        finally:
+            self._deferred_events = None
+        for args in events:
+            self._apply_event(*args)
+        return result
+
     def publish(self, block, event_type, event_data):
+        """Queue the event during a handler, else apply it at once."""
+        if getattr(self, "_deferred_events", None) is not None:
+            self._deferred_events.append((block.scope_ids.usage_id, event_type, dict(event_data or {})))
+        else:
+            self._apply_event(block.scope_ids.usage_id, event_type, dict(event_data or {}))
+
+    def _apply_event(self, usage_key, event_type, event_data):
         """The LMS consequences of ``completion`` and ``grade``; everything else is logged."""
         from sandbox.courseware import lms  # avoids an import cycle at module load
 
         if self.student_id is None:
             return
         if event_type == "completion":
-            lms.record_block_progress(self.user, block.scope_ids.usage_id, completion=event_data.get("completion"))
+            lms.record_block_progress(self.user, usage_key, completion=event_data.get("completion"))
         elif event_type == "grade":
             lms.record_block_progress(
-                self.user,
-                block.scope_ids.usage_id,
-                grade=(event_data.get("value"), event_data.get("max_value")),
+                self.user, usage_key, grade=(event_data.get("value"), event_data.get("max_value"))
             )
         else:
-            log.info(
-                "XBlock event %s from %s for user %s", event_type, block.scope_ids.usage_id, self.student_id
-            )
+            log.info("XBlock event %s from %s for user %s", event_type, usage_key, self.student_id)

@@ -1,0 +1,82 @@
+"""
+Concurrent ledger writes on a real server database (MariaDB or PostgreSQL).
+
+Open edX can send CERTIFICATE_CREATED while the XBlock reports the last verified
+block; both try to award the same course at the same moment.  The profile row lock
+serializes them and the award-slot constraint backs it up: exactly one entry, and the
+year status includes it.  SQLite serializes all writers anyway, so there is nothing to
+prove there (run with CADRE_TEST_DB=mysql or postgres).
+"""
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from cadre_policy_plugin import api
+from cadre_policy_plugin.models import LedgerEntry, YearStatus
+from tests.plugin.factories import make_profile, make_tree
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+
+COURSE = "course-v1:AnhuiAcademy+Race+2026"
+
+
+@pytest.fixture(autouse=True)
+def server_database():
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrency needs a server database: run with CADRE_TEST_DB=mysql or postgres")
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    return results
+
+
+def test_two_evidence_paths_award_a_course_once():
+    tree = make_tree()
+    learner = make_profile(tree["a"]).user
+    api.set_course_credit_spec(COURSE, category="elective", hours=Decimal("8"))
+    day = date(2026, 7, 1)
+    results = run_together(
+        lambda: api.award_course_hours(learner, COURSE, evidence_type="certificate", evidence_ref=COURSE,
+                                       earned_on=day),
+        lambda: api.award_course_hours(learner, COURSE, evidence_type="block_sessions", evidence_ref=COURSE,
+                                       earned_on=day),
+        lambda: api.award_course_hours(learner, COURSE, evidence_type="certificate", evidence_ref=COURSE,
+                                       earned_on=day),
+    )
+    assert sum(result is not None for result in results) == 1
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    assert YearStatus.objects.get(user=learner, year=2026).total_earned == Decimal("8")
+
+
+def test_parallel_courses_all_reach_the_year_status():
+    tree = make_tree()
+    learner = make_profile(tree["a"]).user
+    keys = [f"course-v1:AnhuiAcademy+Par{i}+2026" for i in range(4)]
+    for key in keys:
+        api.set_course_credit_spec(key, category="elective", hours=Decimal("5"))
+    run_together(*[
+        (lambda key=key: api.award_course_hours(learner, key, evidence_type="certificate", evidence_ref=key,
+                                                earned_on=date(2026, 7, 1)))
+        for key in keys])
+    assert YearStatus.objects.get(user=learner, year=2026).total_earned == Decimal("20")

@@ -56,8 +56,8 @@ def missing_characters(font_name, text):
 
 
 def _amount(value):
-    number = Decimal(str(value))
-    return f"{number.normalize():f}" if number == number.to_integral() else f"{number.quantize(Decimal('0.01')):f}"
+    """``52.50`` → ``52.5``, ``35.00`` → ``35``: as a person writes hours."""
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 def verify_url(cert):

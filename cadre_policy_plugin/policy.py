@@ -88,7 +88,10 @@ def validate_node_policy(node):
     """Model ``clean()`` for OrgNode: the pack loads and the overlay applies to it."""
     from cadre_policy_plugin import rules
 
-    parse_overlay(node.overlay)
+    try:
+        parse_overlay(node.overlay)
+    except ValidationError as exc:
+        raise ValidationError({"overlay": exc.error_list}) from None
     try:
         key, overlays = policy_inputs(_chain_for(node))
     except NoPolicyError:

@@ -44,7 +44,7 @@ def test_bad_overlay_is_refused_with_the_field():
     unit.overlay = "extends: anhui-2019\nquotas: [1, 2"
     with pytest.raises(ValidationError) as exc:
         unit.full_clean()
-    assert "overlay" in str(exc.value) or exc.value.code == "overlay_syntax"
+    assert exc.value.error_dict["overlay"][0].code == "overlay_syntax"
     unit.overlay = "extends: anhui-2019\ntitle: x\ndocument: {title: y}\nquotas: {all_learners: {total: {value: '60'}}}"
     with pytest.raises(ValidationError) as exc:
         unit.full_clean()

@@ -1,0 +1,281 @@
+"""
+Fill the zh-Hans catalogue from the table below, then compile it.
+
+Why a script: ``makemessages`` rewrites django.po from the source; keeping the Chinese
+in one reviewed table means a re-run never loses a translation.  Run from the repo root:
+
+    (cd cadre_policy_plugin && django-admin makemessages -l zh_Hans --ignore "rules/*" \
+        --ignore "fonts/*" --ignore "policies/*")
+    python cadre_policy_plugin/locale/translate_zh_hans.py
+    (cd cadre_policy_plugin && django-admin compilemessages -l zh_Hans)
+"""
+import os
+import re
+
+PO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_Hans", "LC_MESSAGES", "django.po")
+
+ZH = {
+    "new ID number": "新身份证号码",
+    "Only to correct a wrong number; the current one is never shown.": "仅用于更正错误的号码；当前号码不会完整显示。",
+    "Approve the selected learners": "审核通过所选学员",
+    "evidence": "凭证",
+    "Document number or file reference; the same evidence is never credited twice. Leave empty for a generated "
+    "reference.": "文件编号或附件编号；同一凭证不会重复计入学时。留空则自动生成编号。",
+    "A reason is required for every entry an administrator adds.": "管理员补录每一条记录都必须填写理由。",
+    "Give the entry's amount (minutes, hours, credits, half days or characters).": "请填写数量（分钟、学时、学分、半天数或字数）。",
+    "Reason for revocation": "撤销理由",
+    "This evidence is already credited to the learner.": "该凭证已为该学员计入学时。",
+    "reversal": "冲销",
+    "Revoke the selected entries (asks for a reason)": "撤销所选记录（需填写理由）",
+    "Revoke ledger entries": "撤销学时记录",
+    "name": "名称",
+    "overlay": "实施细则",
+    "Cadre training hours": "干部培训学时",
+    "credits": "学分",
+    "study hours": "学时",
+    "Online Training Completion Certificate": "网络培训结业证书",
+    "%(name)s (%(unit)s) completed the cadre online training requirement of academic year %(year)s, earning "
+    "%(total)s %(unit_word)s in total: %(required)s required and %(elective)s elective. This certificate is awarded "
+    "in recognition.": "%(name)s同志（%(unit)s）完成%(year)s学年干部网络培训学习任务，共获得%(total)s%(unit_word)s，"
+                       "其中必修%(required)s%(unit_word)s、选修%(elective)s%(unit_word)s，特发此证。",
+    "Issued on %(date)s": "发证日期：%(date)s",
+    "Serial number: %(serial)s": "证书编号：%(serial)s",
+    "Verification code: %(code)s": "验证码：%(code)s",
+    "Verify at %(url)s": "查验网址：%(url)s",
+    "administrator": "管理员",
+    "organisation node": "组织机构",
+    "organisation nodes": "组织机构",
+    "unit administrator": "单位管理员",
+    "unit administrators": "单位管理员",
+    "who": "操作人",
+    "when": "时间",
+    "what": "操作",
+    "object type": "对象类型",
+    "object": "对象",
+    "learner": "学员",
+    "why": "理由",
+    "detail": "详情",
+    "audit log entry": "操作日志",
+    "audit log": "操作日志",
+    "academic year": "学年",
+    "serial number": "证书编号",
+    "verification code": "验证码",
+    "unit": "单位",
+    "policy pack": "政策",
+    "hours by category": "分类学时",
+    "issued at": "发证时间",
+    "revoked at": "撤销时间",
+    "revocation reason": "撤销理由",
+    "annual completion certificate": "年度结业证书",
+    "annual completion certificates": "年度结业证书",
+    "Not a valid course key.": "课程编号无效。",
+    "Not a valid usage key.": "组件编号无效。",
+    "Academic years are a list of years, e.g. [2025, 2026].": "学年须为年份列表，例如 [2025, 2026]。",
+    "Required (必修)": "必修",
+    "Elective (选修)": "选修",
+    "Basic theory": "基础理论",
+    "Party spirit": "党性教育",
+    "Professional competence": "专业能力",
+    "Knowledge": "知识素养",
+    "Provincial situation": "省情教育",
+    "course key": "课程编号",
+    "category": "类别",
+    "hours": "学时",
+    "Hours assigned to the course; leave empty to count lecture minutes.": "课程设定的学时；留空则按讲授分钟数折算。",
+    "lecture minutes": "讲授分钟数",
+    "topic": "内容类别",
+    "exam pass required": "须通过考试",
+    "exam bonus credits": "考试奖励学分",
+    "academic years": "适用学年",
+    "Years the course is offered for; empty means every year.": "课程适用的学年；留空表示每年适用。",
+    "course credit spec": "课程学时设定",
+    "course credit specs": "课程学时设定",
+    "Give the course's hours or its lecture minutes.": "请填写课程学时或讲授分钟数。",
+    "credit block": "学时组件",
+    "credit blocks": "学时组件",
+    "block verification": "组件核验记录",
+    "block verifications": "组件核验记录",
+    "course passing status": "课程考试状态",
+    "course passing statuses": "课程考试状态",
+    "An ID number has 18 characters.": "身份证号码应为18位。",
+    "An ID number is 17 digits followed by a digit or X.": "身份证号码应为17位数字加1位数字或X。",
+    "The birth date inside the ID number is not a valid date.": "身份证号码中的出生日期无效。",
+    "The check digit of the ID number is wrong (GB 11643).": "身份证号码校验位错误（GB 11643）。",
+    "A mobile number has 11 digits and starts with 13 to 19.": "手机号码应为以13至19开头的11位数字。",
+    "Department/bureau level (厅局级)": "厅局级",
+    "County/division level (县处级)": "县处级",
+    "Section level (科级)": "科级",
+    "Staff (科员及以下)": "科员及以下",
+    "Other": "其他",
+    "CPC member": "中共党员",
+    "CPC probationary member": "中共预备党员",
+    "CYL member": "共青团员",
+    "Member of a democratic party": "民主党派成员",
+    "Non-partisan": "无党派人士",
+    "Ordinary citizen": "群众",
+    "Active": "在职",
+    "Retired": "退休",
+    "Resigned": "辞职",
+    "Deceased": "去世",
+    "Transferred out": "调出",
+    "user": "用户",
+    "real name": "姓名",
+    "ID number": "身份证号码",
+    "mobile number": "手机号码",
+    "rank": "职级",
+    "political status": "政治面貌",
+    "post": "职务",
+    "status": "状态",
+    "approved": "已审核",
+    "Registration checked by the unit administrator.": "已由单位管理员审核注册信息。",
+    "registered on": "注册日期",
+    "First-year pro-rating starts here (Fujian §4.2).": "首年学时任务自该日起按比例折算（福建通知第四条第2项）。",
+    "learner profile": "学员档案",
+    "learner profiles": "学员档案",
+    "A learner with this ID number already exists (one person, one account).": "该身份证号码已有学员（一人一号）。",
+    "Online course": "网络课程",
+    "Live class": "直播课堂",
+    "Special topic course": "专题班",
+    "Exam bonus": "考试奖励",
+    "Off-job training": "脱产培训",
+    "Central-group study": "中心组学习",
+    "Self-study": "自学",
+    "Lecturing": "授课",
+    "Adjustment": "调整",
+    "Open edX certificate": "课程证书",
+    "Verified learning sessions": "已核验的学习记录",
+    "Exam pass": "考试通过",
+    "Uploaded document": "上传的文件",
+    "Administrator with a written reason": "管理员补录（附理由）",
+    "Imported record": "导入记录",
+    "Reversal of an entry": "冲销记录",
+    "source": "来源",
+    "course": "课程",
+    "minutes": "分钟",
+    "half days": "半天数",
+    "absent hours": "缺勤学时",
+    "characters": "字数",
+    "exam passed": "考试通过",
+    "counted hours": "计入学时",
+    "counted credits": "计入学分",
+    "earned on": "获得日期",
+    "evidence type": "凭证类型",
+    "reason": "理由",
+    "entered by": "录入人",
+    "reverses": "冲销对象",
+    "recorded at": "记录时间",
+    "ledger entry": "学时记录",
+    "ledger entries": "学时记录",
+    "Province": "省",
+    "City or league": "市（盟）",
+    "County": "县（区、旗）",
+    "Unit": "单位",
+    "code": "编码",
+    "Stable code of the unit, as the registry knows it.": "单位的固定编码，与学时登记系统一致。",
+    "kind": "层级",
+    "parent": "上级",
+    "path": "路径",
+    "depth": "层级深度",
+    "Key of the policy pack that applies from this node down, e.g. anhui-2019.": "本级及以下适用的政策编号，例如 anhui-2019。",
+    "implementing rules overlay": "实施细则",
+    "YAML or JSON refining the pack for this node and below (Anhui Art. 18).": "细化本级及以下政策的 YAML 或 JSON（安徽办法第十八条）。",
+    "registry region": "登记地区",
+    "Region key the registry files this node's learners under; inherited when empty.": "学时登记系统归档本级学员所用的地区编号；留空则沿用上级。",
+    "unit of measure": "计量单位",
+    "met": "已完成",
+    "total needed": "应修总量",
+    "total earned": "已获总量",
+    "required needed": "应修必修",
+    "required earned": "已获必修",
+    "engine result": "计算结果",
+    "computed at": "计算时间",
+    "year status": "年度完成情况",
+    "year statuses": "年度完成情况",
+    "Your real-name learner profile is missing or not yet approved. Ask your unit's training administrator to "
+    "approve it; the certificate is issued once it is approved.":
+        "您的实名学员信息尚未登记或尚未审核。请联系本单位培训管理员审核，审核通过后即可获得证书。",
+    "Your verified learning time for this course is not complete yet (%(have)s of %(need)s minutes). Finish every "
+    "lesson at normal speed with the page in view; the certificate is issued when all lessons are verified.":
+        "您在本课程已核验的学习时长尚未达到要求（已核验 %(have)s 分钟，共需 %(need)s 分钟）。请以正常速度、"
+        "在页面可见的状态下学完每一讲；全部核验后即可获得证书。",
+    "This course is part of cadre online training and needs an approved real-name learner profile. Ask your unit's "
+    "training administrator to register and approve you, then enroll again.":
+        "本课程属于干部网络培训课程，须经审核的实名学员方可选课。请联系本单位培训管理员登记并审核后再选课。",
+    "The overlay is not valid YAML or JSON: %(error)s": "实施细则不是有效的 YAML 或 JSON：%(error)s",
+    "The overlay must be a mapping of pack settings.": "实施细则必须是政策设置的映射。",
+    "An overlay needs a policy pack on this node or above.": "实施细则需要本级或上级设定政策。",
+    "The policy does not load: %(error)s": "政策无法加载：%(error)s",
+    "The overlay of %(node)s below would no longer apply: %(error)s": "下级 %(node)s 的实施细则将无法适用：%(error)s",
+    "The rules refuse this entry: %(error)s": "该记录不符合规则：%(error)s",
+    "This user has no learner profile.": "该用户没有学员档案。",
+    "This learner is outside the units you administer.": "该学员不在您管理的单位范围内。",
+    "A reason is required to revoke an entry.": "撤销记录必须填写理由。",
+    "A reversal cannot itself be revoked; add a new entry instead.": "冲销记录不能再被撤销；请新增一条记录。",
+    "These entries will be reversed. The reversal is a new entry with your name, the time and this reason; nothing "
+    "is deleted.": "以下记录将被冲销。冲销是一条记载您的姓名、时间和理由的新记录，原记录不会被删除。",
+    "Revoke": "撤销",
+    "Verify a completion certificate": "结业证书查验",
+    "Verification code": "验证码",
+    "Verify": "查验",
+    "This certificate is genuine and valid.": "该证书真实有效。",
+    "Name": "姓名",
+    "Academic year": "学年",
+    "Serial number": "证书编号",
+    "Credits": "学分",
+    "Study hours": "学时",
+    "%(total)s in total (%(required)s required, %(elective)s elective)":
+        "共 %(total)s（必修 %(required)s，选修 %(elective)s）",
+    "Issued on": "发证日期",
+    "No valid certificate has this code. Check the code, or ask the issuing academy.":
+        "没有与该验证码对应的有效证书。请核对验证码，或向发证机构咨询。",
+    "%(count)d learner approved.": "已审核通过 %(count)d 名学员。",
+    "%(count)d entry revoked.": "已撤销 %(count)d 条记录。",
+}
+
+ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)
+
+
+def _joined(block):
+    return "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"').replace("\\n", "\n")
+
+
+def _quoted(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"\n'
+
+
+def fill(text):
+    missing = []
+
+    def replace(match):
+        msgid = _joined(match.group(2))
+        if not msgid:
+            return match.group(0)
+        zh = ZH.get(msgid)
+        if zh is None:
+            missing.append(msgid)
+            return match.group(0)
+        key = "msgstr[0]" if match.group(3) else "msgstr"
+        return f"{match.group(1)}{match.group(3) or ''}{key} {_quoted(zh)}"
+
+    text = ENTRY.sub(replace, text)
+    text = text.replace('"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"',
+                        '"Plural-Forms: nplurals=1; plural=0;\\n"')
+    text = re.sub(r'"Language: .*\\n"', '"Language: zh_Hans\\\\n"', text)
+    text = text.replace('"Content-Type: text/plain; charset=CHARSET\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"')
+    text = text.replace("#, fuzzy\n", "", 1)
+    text = re.sub(r'msgstr\[[1-9]\] ".*"\n', "", text)  # Chinese has one plural form
+    for field, value in (("Project-Id-Version", "cadre-credit-hours cadre_policy_plugin"),
+                         ("PO-Revision-Date", "2026-01-01 00:00+0800"),
+                         ("Last-Translator", "cadre-credit-hours maintainers"),
+                         ("Language-Team", "Chinese (Simplified)")):
+        text = re.sub(rf'"{field}: .*\\n"', f'"{field}: {value}\\\\n"', text)
+    return text, missing
+
+
+if __name__ == "__main__":
+    with open(PO, encoding="utf-8") as handle:
+        filled, untranslated = fill(handle.read())
+    with open(PO, "w", encoding="utf-8") as handle:
+        handle.write(filled)
+    for msgid in untranslated:
+        print(f"untranslated: {msgid!r}")

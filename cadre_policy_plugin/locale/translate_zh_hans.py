@@ -22,7 +22,8 @@ ZH = {
     "Document number or file reference; the same evidence is never credited twice. Leave empty for a generated "
     "reference.": "文件编号或附件编号；同一凭证不会重复计入学时。留空则自动生成编号。",
     "A reason is required for every entry an administrator adds.": "管理员补录每一条记录都必须填写理由。",
-    "Give the entry's amount (minutes, hours, credits, half days or characters).": "请填写数量（分钟、学时、学分、半天数或字数）。",
+    "Give the entry's amount (minutes, hours, credits, half days or characters).":
+        "请填写数量（分钟、学时、学分、半天数或字数）。",
     "Reason for revocation": "撤销理由",
     "This evidence is already credited to the learner.": "该凭证已为该学员计入学时。",
     "reversal": "冲销",
@@ -178,9 +179,11 @@ ZH = {
     "depth": "层级深度",
     "Key of the policy pack that applies from this node down, e.g. anhui-2019.": "本级及以下适用的政策编号，例如 anhui-2019。",
     "implementing rules overlay": "实施细则",
-    "YAML or JSON refining the pack for this node and below (Anhui Art. 18).": "细化本级及以下政策的 YAML 或 JSON（安徽办法第十八条）。",
+    "YAML or JSON refining the pack for this node and below (Anhui Art. 18).":
+        "细化本级及以下政策的 YAML 或 JSON（安徽办法第十八条）。",
     "registry region": "登记地区",
-    "Region key the registry files this node's learners under; inherited when empty.": "学时登记系统归档本级学员所用的地区编号；留空则沿用上级。",
+    "Region key the registry files this node's learners under; inherited when empty.":
+        "学时登记系统归档本级学员所用的地区编号；留空则沿用上级。",
     "unit of measure": "计量单位",
     "met": "已完成",
     "total needed": "应修总量",

@@ -64,7 +64,7 @@ class XBlockFieldValue(models.Model):
     escape it).
     """
 
-    scope = models.CharField(max_length=32)
+    scope = models.CharField(max_length=64)
     scope_id = models.CharField(max_length=255, blank=True)
     user_id = models.BigIntegerField(default=0)
     field_name = models.CharField(max_length=64)

@@ -60,7 +60,8 @@ class SandboxQuizBlock(XBlock):
                     f"{escape(option)}</label><br>"
                 )
             parts.append("</fieldset>")
-        parts.append(f'<button type="submit" class="button">{escape(_("Submit answers"))}</button></form>')
+        submit_label = _("Submit answers")
+        parts.append(f'<button type="submit" class="button">{escape(submit_label)}</button></form>')
         parts.append('<p class="quiz-result" role="status" aria-live="polite"></p></div>')
         fragment = Fragment("".join(parts))
         fragment.add_javascript(QUIZ_JS)

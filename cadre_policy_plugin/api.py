@@ -9,12 +9,12 @@ Every ledger write happens in ``transaction.atomic()`` and sends
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cadre_policy_plugin.models import EvidenceType
-from cadre_policy_plugin.services import annual, courses, ledger, profiles, reports
+from cadre_policy_plugin.models import EvidenceType, OrgNode
+from cadre_policy_plugin.services import annual, courses, ledger, profiles, reports, scope
 from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
-    "CourseCreditSpecData", "add_entry", "award_course_hours", "course_verification_complete",
+    "CourseCreditSpecData", "add_entry", "administered_units", "award_course_hours", "course_verification_complete",
     "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "learner_file", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "recompute_year_status", "register_credit_block",
     "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "unit_summary",
@@ -151,6 +151,18 @@ def unit_summary(unit, year=None):
 def recompute_year_status(user, years=None):
     """Refresh the year-status cache of ``user`` (default: current and cached years)."""
     return [row.year for row in recompute_for_user(user, years)]
+
+
+def administered_units(user):
+    """
+    Codes of the organisation nodes ``user`` administers (a superuser: the root nodes,
+    since they see everything); empty for everyone else.  Each code works with
+    ``unit_summary`` and the REST unit endpoints.
+    """
+    nodes = scope.administered_nodes(user)
+    if nodes is None:
+        return list(OrgNode.objects.filter(parent__isnull=True).order_by("path").values_list("code", flat=True))
+    return [node.code for node in sorted(nodes, key=lambda node: node.path)]
 
 
 def verify_annual_certificate(code):

@@ -219,3 +219,10 @@ def test_no_award_without_profile_or_spec(spec):
     assert api.award_course_hours(stranger, COURSE, evidence_type="certificate", evidence_ref=COURSE) is None
     assert api.award_course_hours(stranger, "course-v1:X+Y+Z", evidence_type="certificate",
                                   evidence_ref="x") is None
+
+
+def test_administered_units(tree):
+    admin = make_admin(tree["county"])
+    assert api.administered_units(admin) == ["AH-HF-SX"]
+    assert api.administered_units(make_user()) == []
+    assert api.administered_units(make_user(is_superuser=True)) == ["AH"]

@@ -41,9 +41,14 @@ def verified_seconds(page):
 def test_sign_in_page_lists_the_demo_accounts_and_signs_a_learner_in(sandbox, new_page, shoot):
     page = new_page()
     page.goto(sandbox.url("/login/"))
+    assert page.inner_text("h1") == "登录"  # zh-Hans first
     accounts = page.inner_text("main")
     assert LEARNER in accounts and ADMIN in accounts and "demo1234" in accounts
     shoot(page, "sign-in")
+    page.select_option("#language-select", "en")  # English is one switch away
+    page.wait_for_selector("h1:text-is('Sign in')")
+    page.select_option("#language-select", "zh-hans")
+    page.wait_for_selector("h1:text-is('登录')")
     sign_in(page, sandbox, LEARNER)
     assert page.text_content("[data-testid=signed-in-as]").strip() == LEARNER_NAME
 
@@ -126,3 +131,15 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     admin.goto(sandbox.registry_url)
     assert entry_uuid in admin.content()
     shoot(admin, "registry-own-page")
+
+
+def test_a_learner_without_an_approved_profile_is_refused_enrolment_with_a_reason(sandbox, new_page, shoot):
+    page = new_page()
+    sign_in(page, sandbox, "learner_pending")
+    page.goto(sandbox.url(f"/courses/{COURSE_ID}/"))
+    page.click("[data-testid=enroll]")
+    refusal = page.wait_for_selector(".messages li.error")
+    assert refusal.inner_text().strip()  # the CourseEnrollmentStarted step's own message
+    assert page.query_selector(".cc-video") is None
+    assert page.query_selector("[data-testid=enroll]") is not None
+    shoot(page, "enrolment-refused")

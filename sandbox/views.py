@@ -212,7 +212,7 @@ def registry_records(request):
 
 def verify_certificate(request):
     """Send the visitor to the plugin's public verification page."""
-    target = _reverse_or_none("cadre_policy:certificate_verify")
+    target = _reverse_or_none("cadre_policy:verify-certificate")
     if target:
         query = request.META.get("QUERY_STRING")
         return redirect(f"{target}?{query}" if query else target)

@@ -143,3 +143,24 @@ def test_a_learner_without_an_approved_profile_is_refused_enrolment_with_a_reaso
     assert page.query_selector(".cc-video") is None
     assert page.query_selector("[data-testid=enroll]") is not None
     shoot(page, "enrolment-refused")
+
+
+def test_last_years_annual_certificate_is_in_the_file_and_verifies_publicly(sandbox, new_page, shoot):
+    page = new_page()
+    sign_in(page, sandbox, "learner_veteran")
+    last_year = time.localtime().tm_year - 1
+    page.goto(sandbox.url(f"/my/file/?year={last_year}"))
+    assert "已完成年度学时要求" in page.inner_text("[data-testid=file-met]")
+    link = page.wait_for_selector("[data-testid=certificate-verify]")
+    pdf = page.request.get(sandbox.url(page.get_attribute("[data-testid=certificate-pdf]", "href")))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    shoot(page, "veteran-file-last-year")
+
+    # The public verification page needs no sign-in and never shows the ID number.
+    code = link.get_attribute("href").split("code=")[1]
+    visitor = new_page()
+    visitor.goto(sandbox.url(f"/verify/?code={code}"))
+    status = visitor.wait_for_selector("[role=status]")
+    assert "吴示范" in status.inner_text() and str(last_year) in status.inner_text()
+    assert "340" not in visitor.inner_text("body").replace(code, "")
+    shoot(visitor, "certificate-verified")

@@ -42,23 +42,10 @@ def _reverse_or_none(name, **kwargs):
 
 
 def administered_nodes(user):
-    """
-    The organisation nodes ``user`` administers, as unit codes.
-
-    The plugin's api has no call for this (yet); the host reads the plugin's
-    ``UnitAdministrator`` rows, read-only, in this one place.  A superuser gets the
-    top-level nodes (the plugin's scope rule: superusers see everything).
-    """
+    """Codes of the organisation nodes ``user`` administers (the plugin's api decides)."""
     if not user.is_authenticated:
         return []
-    api = _api()
-    if hasattr(api, "administered_units"):
-        return list(api.administered_units(user))
-    from cadre_policy_plugin.models import OrgNode
-
-    if user.is_superuser:
-        return list(OrgNode.objects.filter(parent__isnull=True).values_list("code", flat=True))
-    return list(OrgNode.objects.filter(administrators__user=user).values_list("code", flat=True))
+    return list(_api().administered_units(user))
 
 
 def sandbox_context(request):

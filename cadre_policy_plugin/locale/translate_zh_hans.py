@@ -91,7 +91,7 @@ ZH = {
     "Years the course is offered for; empty means every year.": "课程适用的学年；留空表示每年适用。",
     "course credit spec": "课程学时设定",
     "course credit specs": "课程学时设定",
-    "Give the course's hours or its lecture minutes.": "请填写课程学时或讲授分钟数。",
+    "Give the course's hours or its lecture minutes.": "请填写课程的学时或讲授分钟数。",
     "credit block": "学时组件",
     "credit blocks": "学时组件",
     "block verification": "组件核验记录",

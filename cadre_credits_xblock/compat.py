@@ -5,6 +5,8 @@ Kept in one module, as xblock-lti-consumer does with its ``compat.py``, so that 
 block works in edx-platform and in the tests' plain XBlock runtime alike, and the
 places that depend on edx-platform conventions are easy to find.
 """
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
 
 # The key edx-platform's DjangoXBlockUserService puts the Django user id under.
@@ -12,13 +14,22 @@ USER_ID_ATTR = "edx-platform.user_id"
 USER_IS_STAFF_ATTR = "edx-platform.user_is_staff"
 
 
+class LearnerRef(NamedTuple):
+    """Just the learner's id: all a heartbeat needs, without loading the user row."""
+
+    id: int
+
+
+def current_user_id(block):
+    """The Django user id the runtime is serving, or None (anonymous, preview)."""
+    service = block.runtime.service(block, "user")
+    xb_user = service.get_current_user() if service is not None else None
+    return xb_user.opt_attrs.get(USER_ID_ATTR) if xb_user else None
+
+
 def current_user(block):
     """The Django user the runtime is serving, or None (anonymous, preview)."""
-    service = block.runtime.service(block, "user")
-    if service is None:
-        return None
-    xb_user = service.get_current_user()
-    user_id = xb_user.opt_attrs.get(USER_ID_ATTR) if xb_user else None
+    user_id = current_user_id(block)
     if user_id is None:
         return None
     return get_user_model().objects.filter(pk=user_id).first()

@@ -9,7 +9,8 @@ session across blocks and devices" and strictly increasing sequence numbers hold
 with several LMS workers and two devices racing (ADR 0021).
 
 The hot path (a heartbeat of the live session) costs one locking SELECT (clock, live
-session and block progress joined) and at most three single-row UPDATEs.
+session and block progress joined) and two single-row UPDATEs (session, progress),
+three under a daily cap (the learner's daily total).
 """
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ def start_session(user, spec: BlockSpec, *, now, position=None, learning=None) -
         progress_to_row(result.progress, progress_row)
         progress_row.save()
         clock.session = session
-        _apply_daily(clock, result.daily, now)
+        if cap is not None:
+            _apply_daily(clock, result.daily, now)
         clock.save()
         newly = _settle_completion(progress_row, result, rules, now)
     return Outcome(result, progress_row, rules, issue_token(session), newly_completed=newly, now=now)
@@ -222,7 +224,7 @@ def _with_live_session(user, spec, token, now, decide, *, seq) -> Outcome:
             return Outcome(result, progress_row, rules, now=now)
         _save_session(session_row, result)
         _save_progress(progress_row, result)
-        if result.daily:
+        if result.daily and rules.daily_cap is not None:
             _apply_daily(clock, result.daily, now)
             clock.save(update_fields=["day", "day_seconds"])
         newly = _settle_completion(progress_row, result, rules, now)
@@ -264,7 +266,14 @@ def _save_progress(row: BlockProgress, result: v.Result) -> None:
 
 
 def _apply_daily(clock: LearnerClock, deltas, now) -> None:
-    """Add today's delta to the learner's daily total (other days no longer matter)."""
+    """
+    Add today's delta to the learner's daily total (other days no longer matter).
+
+    Only sessions under a daily cap keep the total: for the others it would be one
+    more row written per heartbeat for a number nobody reads.  The cost: when a
+    learner's policy gains a cap during a day, time earned earlier that day is not in
+    the total (ADR 0021).
+    """
     today = timezone.localdate(now)
     if clock.day != today:
         clock.day, clock.day_seconds = today, Decimal(0)

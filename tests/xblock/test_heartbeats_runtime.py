@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core import signing
+from django.db import connection
 
 from cadre_credits_xblock.models import BlockProgress, LearnerClock, LearningSession
 
@@ -245,3 +246,16 @@ def test_malformed_heartbeats_are_rejected(lecture, block_name, learner, clock):
     assert (status, body) == (400, {"error": "bad seq"})
     status, body = call(viewer.block, "heartbeat", {"token": viewer.token, "seq": 1, "position": "NaN"})
     assert (status, body) == (400, {"error": "bad position"})
+
+
+def test_a_credited_heartbeat_is_one_locking_read_and_two_writes(lecture, block_name, learner, clock,
+                                                                  django_assert_num_queries):
+    """The cost the benchmark compares with submit_completion (savepoint and release included)."""
+    viewer = Viewer(block_name, learner, clock)
+    viewer.start()
+    viewer.beat(15)
+    with django_assert_num_queries(5) as captured:
+        assert viewer.beat(15)[1]["credited"] == "15.000"
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert statements == ["SAVEPOINT", "SELECT", "UPDATE", "UPDATE", "RELEASE"]
+    assert "FOR UPDATE" in captured.captured_queries[1]["sql"] or connection.vendor == "sqlite"

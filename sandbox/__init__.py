@@ -8,8 +8,3 @@ real openedx-events and runs the real openedx-filters where the LMS would, and s
 the reference registry beside it.  Nothing here is imported by the plugins.
 """
 
-# Django's usual pattern: load the Celery app with the project so that
-# ``@shared_task`` tasks bind to it (eager in the sandbox, real workers on demand).
-from sandbox.celery import app as celery_app  # noqa: E402
-
-__all__ = ["celery_app"]

@@ -23,6 +23,10 @@ class SandboxConfig(AppConfig):
     verbose_name = "Cadre sandbox host"
 
     def ready(self):
+        # The Celery app reads Django's settings (eager by default); creating it here,
+        # not in ``sandbox/__init__``, keeps ``import sandbox.plugins`` free of it.
+        from sandbox.celery import app  # noqa: F401
+
         with only_our_plugins():
             connect_plugin_receivers(LMS)
         ignored = ignored_entry_points(LMS)

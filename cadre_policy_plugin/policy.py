@@ -41,14 +41,15 @@ def parse_overlay(text):
 
 
 @functools.lru_cache(maxsize=256)
-def _build_pack(policy_key, overlay_texts):
+def _build_pack(policy_key, overlays):
+    """``overlays`` is a tuple of (node code, overlay text); the code names the result."""
     from cadre_policy_plugin import rules
 
     pack = rules.load_pack(policy_key)
-    for text in overlay_texts:
+    for code, text in overlays:
         overlay = parse_overlay(text)
         if overlay:
-            pack = rules.apply_overlay(pack, overlay)
+            pack = rules.apply_overlay(pack, overlay, origin=code)
     return pack
 
 
@@ -64,14 +65,14 @@ def _chain_for(node):
 
 
 def policy_inputs(chain):
-    """(pack key, overlay texts from the pack's node down) for a root-to-unit chain."""
+    """(pack key, (code, overlay text) pairs from the pack's node down) for a root-to-unit chain."""
     for index in range(len(chain) - 1, -1, -1):
         if chain[index].policy_key:
-            return chain[index].policy_key, tuple(n.overlay for n in chain[index:] if n.overlay.strip())
+            return chain[index].policy_key, tuple((n.code, n.overlay) for n in chain[index:] if n.overlay.strip())
     default = cadre_setting("DEFAULT_POLICY_KEY")
     if not default:
         raise NoPolicyError("no policy pack applies to this organisation node")
-    return default, tuple(n.overlay for n in chain if n.overlay.strip())
+    return default, tuple((n.code, n.overlay) for n in chain if n.overlay.strip())
 
 
 def pack_for_node(node):

@@ -31,6 +31,7 @@ def test_nearest_pack_up_the_tree_and_overlays_apply():
     county.save()
     pack = pack_for_node(tree["a"])
     assert pack.quota_for("county").total == Decimal("60")
+    assert pack.key == "anhui-2019+ah-hf-sx"  # the overlay's node names the refined pack
     city = tree["city"]
     city.policy_key = "loudi"
     with pytest.raises(ValidationError) as exc:  # the county's overlay extends anhui-2019, not loudi

@@ -58,6 +58,9 @@ setup(
             "cadre_policy = cadre_policy_plugin.apps:CadrePolicyConfig",
             "cadre_credits = cadre_credits_xblock.apps:CadreCreditsConfig",
         ],
+        "tutor.plugin.v1": [
+            "cadre = cadre_policy_plugin.deploy.tutor_plugin",
+        ],
         "console_scripts": [
             "cadre-hours = cadre_policy_plugin.cli:main",
         ],

@@ -1,0 +1,1 @@
+"""Deployment glue (the Tutor plugin); imported only by Tutor, never by the apps."""

@@ -149,3 +149,8 @@ def test_a_lost_answer_stores_the_records_first(registry):
 def test_the_fake_identity_numbers_are_valid_unless_broken():
     assert id_number_valid(fakes.id_number_for(42))
     assert not id_number_valid(fakes.id_number_for(42, broken=True))
+
+
+def test_a_record_the_rules_did_not_count_is_filed_with_no_amount(registry):
+    results = _batch(registry, [{**_record(1), "hours": None, "credits": None}]).json()["results"]
+    assert results[0]["status"] == "accepted"

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from xblock.fields import Integer, Scope, String
 
+from .conf import credits_setting
 from .verification import KIND_READING, KIND_VIDEO
 
 # Field metadata stays in plain English: authors edit these through the block's own
@@ -45,14 +46,15 @@ class CreditBlockFields:
         help="How many attention checks to ask at random moments of the lecture.",
     )
     required_share = String(
-        display_name="Required share", default="0.95", scope=Scope.settings,
-        help="Share of the duration that must be verified, e.g. 0.95.",
+        display_name="Required share", default="", scope=Scope.settings,
+        help="Share of the duration that must be verified, e.g. 0.95; empty: CADRE_CREDITS DEFAULT_REQUIRED_SHARE.",
     )
 
     def required_share_decimal(self) -> Decimal:
-        """The share as a Decimal, falling back to 0.95 for a malformed value."""
+        """The share as a Decimal; the site default when unset or malformed."""
+        default = Decimal(str(credits_setting("DEFAULT_REQUIRED_SHARE")))
         try:
-            share = Decimal(str(self.required_share))
+            share = Decimal(str(self.required_share or default))
         except InvalidOperation:
-            return Decimal("0.95")
-        return share if Decimal(0) < share <= Decimal(1) else Decimal("0.95")
+            return default
+        return share if Decimal(0) < share <= Decimal(1) else default

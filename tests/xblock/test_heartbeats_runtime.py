@@ -259,3 +259,30 @@ def test_a_credited_heartbeat_is_one_locking_read_and_two_writes(lecture, block_
     statements = [q["sql"].split()[0] for q in captured.captured_queries]
     assert statements == ["SAVEPOINT", "SELECT", "UPDATE", "UPDATE", "RELEASE"]
     assert "FOR UPDATE" in captured.captured_queries[1]["sql"] or connection.vendor == "sqlite"
+
+
+def test_a_report_that_failed_is_caught_up_by_the_command(lecture, block_name, learner, clock, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cadre_credits_xblock import policy
+    from cadre_policy_plugin import api
+
+    def plugin_down(*args, **kwargs):
+        raise ConnectionError("plugin down")
+
+    viewer = Viewer(block_name, learner, clock)
+    viewer.start()
+    with monkeypatch.context() as patch:
+        patch.setattr(policy, "report_verified", plugin_down)
+        viewer.watch(600)
+    row = BlockProgress.objects.get(user=learner)
+    assert row.completed is not None and row.reported is None
+    assert viewer.published == [("completion", {"completion": 1.0})] * len(viewer.published)
+    out = StringIO()
+    call_command("cadre_credits_report_verified", stdout=out)
+    assert out.getvalue().strip() == "reported 1 verified block(s); 0 failed"
+    row.refresh_from_db()
+    assert row.reported is not None
+    assert api.verified_seconds_for_course(learner, row.course_key) == 600

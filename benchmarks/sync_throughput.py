@@ -113,14 +113,39 @@ def run_mode(name, adapter_path, count, batch_size, first_user):
             "seconds": elapsed, "rate": count / elapsed}
 
 
+def _listening(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def run_each_database(args):
+    """One child process per database (Django settings are configured once per process)."""
+    status = 0
+    for db in ("sqlite", "mysql"):
+        if db == "mysql" and not _listening(3306):
+            print("\nMariaDB is not listening on 127.0.0.1:3306: the MariaDB row is skipped")
+            continue
+        child = [sys.executable, __file__, "--db", db, "--records", str(args.records),
+                 "--single-records", str(args.single_records), "--batch-size", str(args.batch_size)]
+        status = subprocess.call(child + (["--json"] if args.json else [])) or status
+    return status
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--records", type=int, default=5000, help="records delivered in batches")
-    parser.add_argument("--single-records", type=int, default=1000, help="records delivered one by one")
+    parser.add_argument("--records", type=int, default=4000, help="records delivered in batches")
+    parser.add_argument("--single-records", type=int, default=600, help="records delivered one by one")
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--db", choices=("sqlite", "mysql"), default="sqlite")
+    parser.add_argument("--db", choices=("auto", "sqlite", "mysql"), default="auto",
+                        help="outbox database; auto = SQLite, then MariaDB when it is listening")
     parser.add_argument("--json", action="store_true", help="also print the table as JSON")
-    args = parser.parse_args(argv)
+    # run-benchmarks passes its arguments to every benchmark: ignore the ones not ours.
+    args, _ = parser.parse_known_args(argv)
+    if args.db == "auto":
+        return run_each_database(args)
 
     workdir = tempfile.mkdtemp(prefix="cadre-sync-bench-")
     port = _free_port()

@@ -81,7 +81,8 @@ def build_records(adapter, rows, config):
             except (LookupError, ValueError, ObjectDoesNotExist) as exc:
                 identities[row.user_id] = PayloadError("no_registry_identity", type(exc).__name__)
             except Exception as exc:  # pylint: disable=broad-except
-                log.exception("Identity provider failed for user %s", row.user_id)
+                # Only the type: a provider's message could quote the ID number.
+                log.error("Identity provider failed for user %s: %s", row.user_id, type(exc).__name__)
                 identities[row.user_id] = exc
         identity = identities[row.user_id]
         if isinstance(identity, PayloadError):

@@ -91,3 +91,8 @@ def year_totals(user_id, year):
 def get_ledger_entry(entry_uuid):
     """The fake of ``api.get_ledger_entry``."""
     return ENTRIES.get(entry_uuid)
+
+
+def exploding_identity(user_id):
+    """A provider failing in an unexpected way, with an ID number in its message."""
+    raise RuntimeError(f"database hiccup while reading {id_number_for(user_id)}")

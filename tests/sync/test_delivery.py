@@ -257,3 +257,14 @@ def test_backoff_doubles_up_to_the_cap_and_jitter_only_shortens_it(attempt, base
     jittered = [delivery.backoff_delay(attempt, {**config, "RETRY_JITTER": 0.5}, rng) for _ in range(50)]
     assert all(expected * 0.5 <= value <= expected for value in jittered)
     assert len(set(jittered)) > 1
+
+
+def test_an_unexpected_identity_failure_is_retried_and_its_message_not_logged(registry, sync, caplog):
+    sync(IDENTITY_PROVIDER="tests.sync.fakes.exploding_identity")
+    caplog.set_level(logging.DEBUG)
+    _record_many(2)
+    report = delivery.drain()
+    assert report.retried == 2
+    assert set(OutboxRecord.objects.values_list("last_error", flat=True)) == {"identity_error"}
+    assert fakes.id_number_for(1001) not in caplog.text
+    assert "RuntimeError" in caplog.text

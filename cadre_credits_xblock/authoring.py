@@ -17,7 +17,7 @@ from xblock.exceptions import JsonHandlerError
 
 from . import i18n, policy
 from . import verification as v
-from .compat import course_key_of, current_user, usage_key_of
+from .compat import course_key_of, current_user, current_user_is_staff, usage_key_of
 
 log = logging.getLogger(__name__)
 URL = re.compile(r"^(https?://|/)\S+$")
@@ -28,7 +28,14 @@ class AuthoringMixin:
 
     @XBlock.json_handler
     def studio_submit(self, data, suffix=""):
-        """Save the form; 400 with a translated message when a value is wrong."""
+        """
+        Save the form; 400 with a translated message when a value is wrong.
+
+        Handlers are reachable from the LMS too, so only course staff may save: a
+        learner must never be able to change what a course is worth.
+        """
+        if not current_user_is_staff(self):
+            raise JsonHandlerError(403, "staff only")
         values = _validated(data)
         user = current_user(self)
         course_key = course_key_of(self)

@@ -27,6 +27,13 @@ def current_user_id(block):
     return xb_user.opt_attrs.get(USER_ID_ATTR) if xb_user else None
 
 
+def current_user_is_staff(block):
+    """Course staff (or global staff) by the runtime's word: who may edit the course spec."""
+    service = block.runtime.service(block, "user")
+    xb_user = service.get_current_user() if service is not None else None
+    return bool(xb_user and xb_user.opt_attrs.get(USER_IS_STAFF_ATTR))
+
+
 def current_user(block):
     """The Django user the runtime is serving, or None (anonymous, preview)."""
     user_id = current_user_id(block)

@@ -34,6 +34,13 @@ def test_studio_save_stores_the_course_spec_through_the_api_and_registers_the_bl
     assert api.course_verification_complete(make_profile(make_tree()["a"]).user, COURSE) is False
 
 
+def test_only_course_staff_may_change_what_a_course_is_worth(block_name, author, learner):
+    call(make_block(block_name, author), "studio_submit", FORM)
+    status, body = call(make_block(block_name, learner), "studio_submit", {**FORM, "hours": "200"})
+    assert (status, body) == (403, {"error": "staff only"})
+    assert api.get_course_credit_spec(COURSE).hours == D("2.00")
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"category": "optional"}, "请选择必修或选修。"),
     # the same sentence as the policy plugin's: its catalogue (installed first) wins

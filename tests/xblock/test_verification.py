@@ -360,3 +360,14 @@ def test_no_script_earns_more_than_wall_time_times_the_allowed_rate(script, rate
     assert total <= wall * rate
     assert total <= rules.duration
     assert total == progress.frontier
+
+
+def test_the_verification_module_imports_no_django_and_no_xblock():
+    """The rules stay pure: importing them pulls in neither framework."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cadre_credits_xblock.verification; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'xblock', 'webob'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

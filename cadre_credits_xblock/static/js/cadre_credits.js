@@ -38,9 +38,14 @@
   CreditsClient.prototype.start = function () {
     var self = this;
     return this.enqueue(function () {
-      return self.transport("start_session", { position: self.player.position() }).then(function (res) {
+      // No position: the server anchors the session at the verified frontier and the
+      // player resumes there (a reloaded page would otherwise restart from 0:00).
+      return self.transport("start_session", {}).then(function (res) {
         if (res.status !== 200) { return self.refused(res); }
         var body = res.body;
+        if (typeof body.resume_at === "number" && Math.abs(self.player.position() - body.resume_at) > 1) {
+          self.player.seek(body.resume_at);
+        }
         self.token = body.token;
         self.seq = body.seq || 0;
         self.live = true;

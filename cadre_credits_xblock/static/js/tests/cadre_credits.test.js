@@ -70,11 +70,12 @@ function harness(options) {
 
 const beats = (sent) => sent.filter((s) => s.handler === "heartbeat").map((s) => s.body);
 
-test("start sends the player's position and schedules heartbeats at the server's interval", async () => {
+test("start resumes at the server's verified point and schedules heartbeats at its interval", async () => {
   const h = harness();
   h.player.t = 42.5;
   await h.client.start();
-  assert.deepEqual(h.sent[0], { handler: "start_session", body: { position: 42.5 } });
+  assert.deepEqual(h.sent[0], { handler: "start_session", body: {} });
+  assert.equal(h.player.t, 0, "seeked to resume_at");
   assert.equal(h.client.token, "signed-token");
   assert.equal(h.timers.loops.length, 1);
   assert.equal(h.timers.loops[0].ms, 15000);

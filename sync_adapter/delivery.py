@@ -207,6 +207,10 @@ def deliver_claimed(adapter, token, rows, config, report):
     if sent and all(result.kind == ResultKind.RETRY and result.code.startswith(REGISTRY_DOWN_PREFIXES)
                     for result in sent):
         return "registry_unavailable"
+    if results and all(result.kind == ResultKind.RETRY for result in results):
+        # Nothing in the batch got through (identity provider down, registry asking
+        # for every record again): more batches now would fail the same way.
+        return "batch_failed"
     return ""
 
 

@@ -27,6 +27,8 @@ class LearnerHandlersMixin:
     def start_session(self, data, suffix=""):
         """Open a live session (superseding any other of this learner) and return its token."""
         user = self._learner()
+        if int(self.duration_seconds or 0) <= 0:
+            raise JsonHandlerError(409, "not_configured")
         position = _decimal(data.get("position"), "position", default=None)
         learning = policy.learning_rules(user)
         outcome = sessions.start_session(user, self.block_spec(), now=clock.now(), position=position,

@@ -206,9 +206,13 @@ class Result:
 
 
 def is_complete(progress: Progress, rules: Rules) -> bool:
-    """Verified time reached the required share and every check was passed."""
+    """
+    Verified time reached the required share and every check was passed.  A block
+    without a duration (not set up by its author) is never complete.
+    """
     return (
-        progress.frontier >= rules.required_seconds
+        rules.duration > ZERO
+        and progress.frontier >= rules.required_seconds
         and progress.checks_passed >= rules.checks_required
         and progress.pending is None
     )

@@ -286,3 +286,12 @@ def test_a_report_that_failed_is_caught_up_by_the_command(lecture, block_name, l
     row.refresh_from_db()
     assert row.reported is not None
     assert api.verified_seconds_for_course(learner, row.course_key) == 600
+
+
+def test_a_block_without_a_duration_never_starts_or_completes(block_name, author, learner, clock):
+    from .runtime import call
+
+    make_block(block_name, author, duration_seconds=0, checks_required=0, video_url="/media/x.mp4")
+    block = make_block(block_name, learner)
+    assert call(block, "start_session", {}) == (409, {"error": "not_configured"})
+    assert not BlockProgress.objects.filter(user=learner).exists()

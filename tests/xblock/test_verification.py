@@ -371,3 +371,7 @@ def test_the_verification_module_imports_no_django_and_no_xblock():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'xblock', 'webob'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_block_without_duration_is_never_complete():
+    assert not v.is_complete(v.Progress(), replace(RULES, duration=D(0)))

@@ -106,3 +106,13 @@ def test_nobody_can_delete_a_dead_letter_in_the_admin(dead, client):
     client.force_login(admin)
     row = DeadLetter.objects.first()
     assert client.get(reverse("admin:cadre_sync_deadletter_delete", args=[row.pk])).status_code == 403
+
+
+def test_the_dead_letter_pages_speak_chinese(dead, client):
+    from django.utils import translation
+
+    admin = get_user_model().objects.create_superuser("ops", "ops@example.org", "pw")
+    client.force_login(admin)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("admin:cadre_sync_deadletter_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "重新投递所选死信" in page.content.decode()

@@ -2,11 +2,14 @@
 Draining the outbox against the real reference registry on loopback: how each kind of
 answer changes a record, and that only failed records are sent again.
 """
+import json
 import logging
 import random
+from io import StringIO
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sync_adapter import claims, delivery, tasks
@@ -268,3 +271,19 @@ def test_an_unexpected_identity_failure_is_retried_and_its_message_not_logged(re
     assert set(OutboxRecord.objects.values_list("last_error", flat=True)) == {"identity_error"}
     assert fakes.id_number_for(1001) not in caplog.text
     assert "RuntimeError" in caplog.text
+
+
+
+def _command(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_status_and_drain_commands(registry, sync):
+    _record_many(3)
+    status = json.loads(_command("cadre_sync_status", "--json"))
+    assert (status["pending"], status["delivered"]) == (3, 0)
+    assert json.loads(_command("cadre_sync_drain", "--max-batches", "1"))["delivered"] == 3
+    assert json.loads(_command("cadre_sync_status", "--json"))["outcomes"] == {"accepted": 3}
+    assert "delivered" in _command("cadre_sync_status")

@@ -36,7 +36,6 @@ class SyncAdapterConfig(AppConfig):
         """
         # pylint: disable=import-outside-toplevel,unused-import
         from cadre_policy_plugin.signals import ledger_entry_recorded
-
         from sync_adapter import checks  # noqa: F401 - registers the system checks
         from sync_adapter.outbox import on_ledger_entry_recorded
 

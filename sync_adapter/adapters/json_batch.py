@@ -21,8 +21,8 @@ import logging
 import time
 from decimal import Decimal, InvalidOperation
 
+from sync_adapter.adapters.base import OutgoingRecord  # noqa: F401 - re-exported for adapter authors
 from sync_adapter.adapters.base import (
-    OutgoingRecord,  # noqa: F401 - re-exported for adapter authors
     PayloadError,
     RecordResult,
     RegistryAdapter,

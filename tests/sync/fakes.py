@@ -13,7 +13,7 @@ Stand-ins for the policy plugin, used by the sync tests and the worker subproces
 import json
 import os
 import uuid
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import transaction

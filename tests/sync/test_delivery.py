@@ -5,8 +5,8 @@ answer changes a record, and that only failed records are sent again.
 import json
 import logging
 import random
-from io import StringIO
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command

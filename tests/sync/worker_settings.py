@@ -13,9 +13,8 @@ import os
 os.environ["CADRE_TEST_DB"] = "mysql"
 os.environ.setdefault("CADRE_MYSQL_DB", "cadre_sync_it")
 
-from tests.settings import *  # noqa: E402,F403 - the shared test settings, on MariaDB
-
 from sync_adapter.settings.common import DEFAULTS, beat_schedule  # noqa: E402
+from tests.settings import *  # noqa: E402,F403 - the shared test settings, on MariaDB
 
 INSTALLED_APPS = [
     "django.contrib.admin",

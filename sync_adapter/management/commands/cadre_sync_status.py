@@ -1,10 +1,9 @@
 """``manage.py cadre_sync_status [--json]`` -- how many rows are pending, delivered, dead."""
 import json
 
+from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils import timezone
-
-from django.core.management.base import BaseCommand
 
 from sync_adapter.models import OutboxRecord, OutboxStatus
 

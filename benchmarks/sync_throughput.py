@@ -13,6 +13,7 @@ record's result written back.  "one by one" is the peers' way: one ``PUT`` per r
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -174,6 +175,7 @@ def main(argv=None):
     finally:
         registry.terminate()
         registry.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
     base = rows[0]["rate"]
     print(f"\nRegistry sync throughput ({args.db} outbox, reference registry on loopback)\n")
     print(f"{'mode':<26}{'records':>9}{'requests':>10}{'seconds':>10}{'records/s':>12}{'speed-up':>10}")

@@ -41,7 +41,7 @@ setup(
     package_data={
         "cadre_policy_plugin": ["policies/*.yaml", "rules/*.json", "locale/*/LC_MESSAGES/*", "templates/**/*", "fonts/*"],
         "cadre_credits_xblock": ["static/**/*", "templates/*", "locale/*/LC_MESSAGES/*"],
-        "sync_adapter": ["templates/**/*"],
+        "sync_adapter": ["templates/**/*", "locale/*/LC_MESSAGES/*"],
     },
     python_requires=">=3.11",
     install_requires=load_requirements("requirements/base.in"),

@@ -46,9 +46,11 @@ def learner_year_summary(user, year=None):
 
 
 def year_totals(user_id, year):
-    """What the ledger recorded for a year (reversals included, negative) for reconciliation."""
-    rows = LedgerEntry.objects.filter(user_id=user_id, earned_on__gte=date(year, 1, 1),
-                                      earned_on__lte=date(year, 12, 31))
+    """
+    What the ledger recorded for an academic year (reversals included, negative) for
+    reconciliation: filed by ``academic_year``, as the registry files the records.
+    """
+    rows = LedgerEntry.objects.filter(user_id=user_id, academic_year=year)
     sums = rows.aggregate(hours=Sum("value_hours"), credits=Sum("value_credits"), count=Count("id"))
     return YearTotals(user_id=user_id, year=year, hours=sums["hours"] or ZERO, credits=sums["credits"] or ZERO,
                       entry_count=sums["count"],

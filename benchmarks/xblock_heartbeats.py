@@ -99,13 +99,12 @@ def measure(calls):
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from eventtracking import tracker
     from waffle.models import Switch
 
     from cadre_credits_xblock import clock
     from tests.plugin.factories import make_user
     from tests.xblock.runtime import call, make_block
-
-    from eventtracking import tracker
 
     # The LMS registers a tracker with log backends; an empty one keeps completion's
     # tracking-log call (part of submit_completion) without writing anywhere.

@@ -125,24 +125,27 @@ class LearnerHandlersMixin:
 
     def _settle_completion(self, outcome):
         """
-        Publish completion and tell the policy plugin, once the block is verified.
+        Tell the policy plugin, then publish completion, once the block is verified.
 
-        Both are idempotent, so a report that failed (plugin down) is retried on the
-        learner's next request instead of being lost.
+        The plugin hears first so that whatever completion sets off in the LMS (grading,
+        a certificate request and its gate) already finds the block verified.  Both are
+        idempotent, so a report that failed (plugin down) is retried on the learner's
+        next request instead of being lost.
         """
         row = outcome.progress
         if row is None or row.completed is None or row.reported is not None:
             return
-        self.runtime.publish(self, "completion", {"completion": 1.0})
         try:
             policy.report_verified(
                 row.user, row.course_key, row.usage_key,
                 verified_seconds=int(row.verified_seconds), session_ids=sessions.evidence_sessions(row),
+                verified_at=row.completed,
             )
         except Exception:  # the learner's request must not fail; retried next time
             log.exception("Could not report verified block %s for user %s", row.usage_key, row.user_id)
-            return
-        sessions.mark_reported(row, outcome.now)
+        else:
+            sessions.mark_reported(row, outcome.now)
+        self.runtime.publish(self, "completion", {"completion": 1.0})
 
 
 def _decimal(value, name, *, default):

@@ -50,8 +50,9 @@ def register_block(course_key, usage_key, required_seconds):
     return _api().register_credit_block(course_key, usage_key, required_seconds)
 
 
-def report_verified(user, course_key, usage_key, *, verified_seconds, session_ids):
-    """Tell the plugin the block is verified; it awards the course hours when due."""
+def report_verified(user, course_key, usage_key, *, verified_seconds, session_ids, verified_at=None):
+    """Tell the plugin the block is verified (and when); it awards the course hours when due."""
     return _api().report_block_verified(
-        user, course_key, usage_key, verified_seconds=verified_seconds, session_ids=session_ids
+        user, course_key, usage_key, verified_seconds=verified_seconds, session_ids=session_ids,
+        verified_at=verified_at,
     )

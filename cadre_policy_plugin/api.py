@@ -63,14 +63,14 @@ def register_credit_block(course_key, usage_key, required_seconds):
     courses.register_block(course_key, usage_key, required_seconds)
 
 
-def report_block_verified(user, course_key, usage_key, *, verified_seconds, session_ids):
+def report_block_verified(user, course_key, usage_key, *, verified_seconds, session_ids, verified_at=None):
     """
-    The XBlock verified one block for ``user``; returns the ``LedgerEntryData`` awarded
-    when that completed the course (every block verified, exam passed where needed),
-    else ``None``.
+    The XBlock verified one block for ``user`` (at ``verified_at``, default now);
+    returns the ``LedgerEntryData`` awarded when that completed the course (every block
+    verified, exam passed where needed), else ``None``.
     """
     return courses.report_verified(user, course_key, usage_key, verified_seconds=verified_seconds,
-                                   session_ids=session_ids)
+                                   session_ids=session_ids, verified_at=verified_at)
 
 
 def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):

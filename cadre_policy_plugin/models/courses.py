@@ -11,6 +11,7 @@ pass that Anhui required hours and Loudi exam bonus credits depend on.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -109,7 +110,9 @@ class BlockVerification(models.Model):
     usage_key = models.CharField(max_length=255)
     verified_seconds = models.PositiveIntegerField()
     session_ids = models.JSONField(default=list)
-    verified_at = models.DateTimeField(auto_now_add=True)
+    # When the block was verified (the block passes its own completion time, so a late
+    # catch-up report still files the hours under the day they were earned).
+    verified_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         app_label = "cadre_policy"

@@ -124,10 +124,27 @@ def try_award_from_blocks(user, spec):
         log.info("course %s verified for user %s; waiting for the exam pass", spec.course_key, user.pk)
         return None
     return ledger.award_course(user, spec, evidence_type=EvidenceType.BLOCK_SESSIONS,
-                               evidence_ref=spec.course_key, exam_passed=passed or None)
+                               evidence_ref=spec.course_key, exam_passed=passed or None,
+                               earned_on=completed_on(user, spec.course_key, passed))
 
 
-def report_verified(user, course_key, usage_key, *, verified_seconds, session_ids):
+def completed_on(user, course_key, passed):
+    """
+    The day the course was completed: its last block verified or, where the exam
+    counts, the first pass if that came later.  A late report (a catch-up run) thus
+    files the hours under the day they were earned, not the day they were reported.
+    """
+    moments = list(BlockVerification.objects.filter(user=user, course_key=course_key)
+                   .values_list("verified_at", flat=True))
+    if passed:
+        moments += [moment for moment in CoursePassing.objects.filter(user=user, course_key=course_key)
+                    .values_list("first_passed_at", flat=True) if moment]
+    if not moments:
+        return None
+    return timezone.localdate(max(moments))
+
+
+def report_verified(user, course_key, usage_key, *, verified_seconds, session_ids, verified_at=None):
     """Record one verified block (idempotent) and award the course when it is complete."""
     course = normalize_course_key(course_key)
     usage = str(UsageKey.from_string(str(usage_key)))
@@ -135,7 +152,8 @@ def report_verified(user, course_key, usage_key, *, verified_seconds, session_id
         BlockVerification.objects.get_or_create(
             user=user, usage_key=usage,
             defaults={"course_key": course, "verified_seconds": int(verified_seconds),
-                      "session_ids": [str(s) for s in session_ids]})
+                      "session_ids": [str(s) for s in session_ids],
+                      "verified_at": verified_at or timezone.now()})
         spec = get_spec(course)
         if spec is None:
             return None

@@ -1,5 +1,5 @@
 """api.py: awards, entries, revocations, the in-transaction signal, files and summaries."""
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -158,6 +158,20 @@ def test_blocks_then_exam_award_the_course(learner, spec):
     written = record_passing(learner, COURSE, True)
     assert len(written) == 1 and written[0].evidence_type == "block_sessions"
     assert LedgerEntry.objects.get().exam_passed is True
+
+
+def test_a_late_report_files_the_hours_under_the_day_the_course_was_completed(learner):
+    from datetime import datetime
+
+    key = "course-v1:AnhuiAcademy+Elective7+2026"
+    block = "block-v1:AnhuiAcademy+Elective7+2026+type@cadre_credits+block@one"
+    api.set_course_credit_spec(key, category="elective", hours=Decimal("2"))
+    api.register_credit_block(key, block, 600)
+    verified_at = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)  # last day of Anhui's year
+    awarded = api.report_block_verified(learner, key, block, verified_seconds=600, session_ids=["s1"],
+                                        verified_at=verified_at)
+    assert awarded is not None and awarded.earned_on.isoformat() == "2026-10-31"
+    assert LedgerEntry.objects.get(uuid=awarded.uuid).academic_year == 2026
 
 
 def test_year_met_issues_annual_certificate(learner):

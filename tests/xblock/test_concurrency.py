@@ -7,9 +7,9 @@ test database in memory per connection, so these need ``CADRE_TEST_DB=mysql`` or
 ``postgres``.
 """
 import threading
-from functools import partial
 from datetime import timedelta
 from decimal import Decimal as D
+from functools import partial
 
 import pytest
 from django.db import connection

@@ -31,7 +31,8 @@ class Command(BaseCommand):
             try:
                 policy.report_verified(row.user, row.course_key, row.usage_key,
                                        verified_seconds=int(row.verified_seconds),
-                                       session_ids=sessions.evidence_sessions(row))
+                                       session_ids=sessions.evidence_sessions(row),
+                                       verified_at=row.completed)
             except Exception as exc:  # keep going; the next run retries this one
                 failed += 1
                 self.stderr.write(f"block {row.usage_key} of user {row.user_id}: {exc}")

@@ -1,11 +1,11 @@
 # Sourced by ./run-tests, ./run-benchmarks and ./sandbox/run: makes sure .venv exists and
-# holds the pinned requirements ($REQUIREMENTS, default the test ones) and this distribution (editable).  Re-installs only
+# holds the pinned requirements ($REQUIREMENTS, default the test + quality ones) and this distribution (editable).  Re-installs only
 # when that requirements file or setup.py changed since the last install (the first run
 # takes a few minutes).  Needs nothing but python3.11+ (or PYTHON=/path/to/python3.11).
 # shellcheck shell=bash
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-REQUIREMENTS=${REQUIREMENTS:-requirements/test.txt}
+REQUIREMENTS=${REQUIREMENTS:-requirements/quality.txt}
 
 if [ ! -x "$VENV/bin/python" ]; then
   if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then

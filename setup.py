@@ -36,6 +36,7 @@ setup(
     long_description=LONG_DESCRIPTION,
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
+    license_files=["LICENSE.txt"],
     packages=find_packages(include=["cadre_policy_plugin*", "cadre_credits_xblock*", "sync_adapter*"]),
     include_package_data=True,
     package_data={

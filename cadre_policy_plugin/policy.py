@@ -41,16 +41,31 @@ def parse_overlay(text):
 
 
 @functools.lru_cache(maxsize=256)
-def _build_pack(policy_key, overlays):
+def _build_pack(policy_key, overlays, year=None):
     """``overlays`` is a tuple of (node code, overlay text); the code names the result."""
     from cadre_policy_plugin import rules
 
-    pack = rules.load_pack(policy_key)
+    pack = _base_pack(rules, policy_key, year)
     for code, text in overlays:
         overlay = parse_overlay(text)
         if overlay:
             pack = rules.apply_overlay(pack, overlay, origin=code)
     return pack
+
+
+def _base_pack(rules, policy_key, year):
+    """
+    The pack for ``year``: a region key (``anhui``) picks the version in force that year,
+    so a later notice replaces an earlier one only for later years.  A year no version
+    covers (or a pack key named outright) falls back to the key as configured, so
+    evaluating a year before a notice took effect never fails.
+    """
+    if year is None:
+        return rules.load_pack(policy_key)
+    try:
+        return rules.load_pack(policy_key, year)
+    except rules.PackError:
+        return rules.load_pack(policy_key)
 
 
 def _chain_for(node):
@@ -75,14 +90,14 @@ def policy_inputs(chain):
     return default, tuple((n.code, n.overlay) for n in chain if n.overlay.strip())
 
 
-def pack_for_node(node):
-    """The effective pack for learners whose unit is ``node``."""
+def pack_for_node(node, year=None):
+    """The effective pack for learners whose unit is ``node`` (for ``year``; default the newest)."""
     key, overlays = policy_inputs(_chain_for(node))
-    return _build_pack(key, overlays)
+    return _build_pack(key, overlays, year)
 
 
-def pack_for_profile(profile):
-    return pack_for_node(profile.unit)
+def pack_for_profile(profile, year=None):
+    return pack_for_node(profile.unit, year)
 
 
 def validate_node_policy(node):

@@ -58,7 +58,7 @@ def evaluate_year(profile, year, *, pack=None, extra=(), exclude_uuids=()):
     in the same run that produces the new status); ``exclude_uuids`` drops rows about
     to be reversed.
     """
-    pack = pack or pack_for_profile(profile)
+    pack = pack or pack_for_profile(profile, year)
     excluded = {str(u) for u in exclude_uuids}
     entries = [engine_entry(row) for row in year_rows(profile.user, year) if str(row.uuid) not in excluded]
     entries.extend(extra)

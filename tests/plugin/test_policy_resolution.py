@@ -83,3 +83,30 @@ def test_policy_and_rank_changes_recompute_the_cached_year(monkeypatch):
     learner.rank = "staff"
     learner.save()
     assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("80")
+
+
+def test_a_region_key_picks_the_version_in_force_for_the_year(monkeypatch):
+    import copy
+
+    from cadre_policy_plugin import rules
+    from cadre_policy_plugin.policy import _build_pack
+    from cadre_policy_plugin.rules import pack as pack_module
+
+    old = copy.deepcopy(rules.load_pack("fujian-2017").data)
+    old["effective"]["until"] = "2027-12-31"
+    new = copy.deepcopy(old)
+    new.update(key="fujian-2028", effective={"from": "2028-01-01", "until": None, "cite": "假设的2028年通知"})
+    new["quotas"]["division_and_above"]["total"]["value"] = "60"
+    registry = rules.PackRegistry([rules.Pack(old, "old"), rules.Pack(new, "new")])
+    monkeypatch.setattr(pack_module, "default_registry", lambda: registry)
+    _build_pack.cache_clear()
+    try:
+        tree = make_tree()
+        province = tree["a"].ancestors(include_self=False)[0]
+        province.policy_key = "fujian"
+        province.save()
+        assert pack_for_node(tree["a"], 2027).key == "fujian-2017"
+        assert pack_for_node(tree["a"], 2028).key == "fujian-2028"
+        assert pack_for_node(tree["a"], 2015).key == "fujian-2028"  # no version in force: the newest
+    finally:
+        _build_pack.cache_clear()

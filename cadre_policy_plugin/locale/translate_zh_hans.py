@@ -233,6 +233,68 @@ ZH = {
         "没有与该验证码对应的有效证书。请核对验证码，或向发证机构咨询。",
     "%(count)d learner approved.": "已审核通过 %(count)d 名学员。",
     "%(count)d entry revoked.": "已撤销 %(count)d 条记录。",
+    # Reports to units: circulars (通报), exports, quarterly notices (services/circular*.py, notices.py)
+    "Unit code": "单位代码",
+    "ID number (masked)": "身份证号（脱敏）",
+    "Rank": "职级",
+    "Policy": "政策",
+    "Measured in": "计量单位",
+    "Total needed": "应修总量",
+    "Total earned": "已修总量",
+    "Required needed": "必修应修",
+    "Required earned": "必修已修",
+    "Met": "是否完成",
+    "Shortfall": "差额",
+    "Required shortfall": "必修差额",
+    "Certificate serial": "结业证书编号",
+    "Learner status": "人员状态",
+    "Counted in rates": "计入统计",
+    "Note": "备注",
+    "Active learners": "在学人数",
+    "Learners met": "完成人数",
+    "Completion rate (%)": "完成率（%）",
+    "Total shortfall": "差额合计",
+    "Left (not counted)": "离岗人数（不计入）",
+    "Below target": "是否未达标",
+    "Units": "单位汇总",
+    "Learner details": "学员明细",
+    "Yes": "是",
+    "No": "否",
+    "No status computed yet": "尚未计算学时状态",
+    "Status out of date; recompute": "学时状态已过期，请重新计算",
+    "Total: %(name)s": "合计：%(name)s",
+    "Circular on the cadre online training of academic year %(year)s": "%(year)s学年干部网络培训情况通报",
+    "Scope: %(name)s (%(code)s, %(kind)s); compiled %(when)s": "通报范围：%(name)s（%(code)s，%(kind)s）；统计时间：%(when)s",
+    "1. Overall": "一、总体情况",
+    "%(learners)s learners in training, %(met)s met the annual requirement, completion rate %(rate)s; "
+    "%(shortfall)s %(measure)s still missing in total.":
+        "在学学员%(learners)s人，完成年度学习任务%(met)s人，完成率%(rate)s；合计尚差%(shortfall)s%(measure)s。",
+    "2. Units (target: %(threshold)s%% completion; units below it are marked and lose points)":
+        "二、各单位完成情况（完成率标准为%(threshold)s%%，低于标准的单位予以标注并扣分）",
+    "BELOW TARGET": "未达标",
+    "%(name)s (%(code)s): %(met)s of %(learners)s met, %(rate)s, shortfall %(shortfall)s":
+        "%(name)s（%(code)s）：%(learners)s人中完成%(met)s人，完成率%(rate)s，差额%(shortfall)s",
+    "%(name)s (%(code)s): no learners in training": "%(name)s（%(code)s）：暂无在学学员",
+    "Units below target: %(units)s": "未达标单位：%(units)s",
+    "3. Learners who have not met the requirement": "三、未完成年度学习任务的学员",
+    "None.": "无。",
+    "%(unit)s %(name)s (%(id)s): %(earned)s of %(needed)s, %(shortfall)s short":
+        "%(unit)s %(name)s（%(id)s）：已修%(earned)s，应修%(needed)s，差%(shortfall)s",
+    "4. Not counted (left the post)": "四、不计入统计的学员（已离岗）",
+    "%(unit)s %(name)s (%(id)s): %(status)s": "%(unit)s %(name)s（%(id)s）：%(status)s",
+    "Note: the status of %(count)s learner(s) is missing or out of date; run again with --recompute for exact "
+    "figures.": "注：%(count)s名学员的学时状态缺失或已过期，请加 --recompute 重新运行以获得准确数据。",
+    "Training progress notice: %(year)s, quarter %(quarter)s": "学时进度通报：%(year)s年第%(quarter)s季度",
+    "Dear %(name)s (%(unit)s),": "%(name)s同志（%(unit)s）：",
+    "As of quarter %(quarter)s of %(year)s, you have earned %(earned)s of the %(needed)s %(measure)s required this "
+    "academic year.": "截至%(year)s年第%(quarter)s季度，您本学年已获得%(earned)s%(measure)s，年度要求为%(needed)s%(measure)s。",
+    "Required courses: %(required_earned)s of %(required_needed)s.":
+        "其中必修课程已获得%(required_earned)s，要求%(required_needed)s。",
+    "You have met this year's requirement. Thank you.": "您已完成本年度学习任务，感谢您的参与。",
+    "You still need %(shortfall)s %(measure)s; please complete them within the academic year.":
+        "您还差%(shortfall)s%(measure)s，请在学年内完成。",
+    "Of these, %(required)s must come from required courses.": "其中%(required)s须来自必修课程。",
+    "This notice is sent every quarter by the cadre training administration.": "本通知由干部教育培训管理部门按季度发送。",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)
@@ -244,6 +306,20 @@ def _joined(block):
 
 def _quoted(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"\n'
+
+
+def _unfuzzy(block):
+    """
+    Drop msgmerge's "fuzzy" guess (and its ``#|`` previous msgid) from an entry the table
+    translates: compilemessages skips fuzzy entries, so a new "Met" guessed from "met"
+    would silently stay English.  Entries the table does not know keep their flag.
+    """
+    match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+    if not match or "#, fuzzy" not in block or ZH.get(_joined(match.group(1))) is None:
+        return block
+    lines = [line for line in block.split("\n") if not line.startswith("#| ")]
+    lines = [line.replace("#, fuzzy, ", "#, ") if line.startswith("#, fuzzy") else line for line in lines]
+    return "\n".join(line for line in lines if line != "#, fuzzy")
 
 
 def fill(text):
@@ -261,6 +337,7 @@ def fill(text):
         return f"{match.group(1)}{match.group(3) or ''}{key} {_quoted(zh)}"
 
     text = ENTRY.sub(replace, text)
+    text = "\n\n".join(_unfuzzy(block) for block in text.split("\n\n"))
     text = text.replace('"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"',
                         '"Plural-Forms: nplurals=1; plural=0;\\n"')
     text = re.sub(r'"Language: .*\\n"', '"Language: zh_Hans\\\\n"', text)

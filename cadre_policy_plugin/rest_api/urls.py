@@ -1,13 +1,14 @@
 """REST API URLs, mounted at ``/cadre/api/v1/`` (see docs/plugin.md for each endpoint)."""
 from django.urls import path
 
-from cadre_policy_plugin.rest_api import views
+from cadre_policy_plugin.rest_api import reports, views
 
 urlpatterns = [
     path("me/file/", views.MyFileView.as_view(), name="api-my-file"),
     path("me/status/", views.MyStatusView.as_view(), name="api-my-status"),
     path("units/<str:code>/summary/", views.UnitSummaryView.as_view(), name="api-unit-summary"),
     path("units/<str:code>/learners/", views.UnitLearnersView.as_view(), name="api-unit-learners"),
+    path("units/<str:code>/report/", reports.UnitReportView.as_view(), name="api-unit-report"),
     path("learners/<int:user_id>/file/", views.LearnerFileView.as_view(), name="api-learner-file"),
     path("learners/<int:user_id>/entries/", views.LearnerEntriesView.as_view(), name="api-learner-entries"),
     path("entries/<uuid:entry_uuid>/revoke/", views.RevokeEntryView.as_view(), name="api-revoke-entry"),

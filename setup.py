@@ -4,7 +4,7 @@ One distribution, three Open edX apps (see docs/decisions/0001-one-distribution-
 import os
 import re
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -37,7 +37,12 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     license_files=["LICENSE.txt"],
-    packages=find_packages(include=["cadre_policy_plugin*", "cadre_credits_xblock*", "sync_adapter*"]),
+    # Namespace discovery so that data folders (fonts, locale, templates, static) are
+    # packages too: setuptools then ships them without "importable data" warnings.
+    packages=find_namespace_packages(
+        include=["cadre_policy_plugin*", "cadre_credits_xblock*", "sync_adapter*"],
+        exclude=["*.__pycache__", "*node_modules*"],
+    ),
     include_package_data=True,
     package_data={
         "cadre_policy_plugin": ["policies/*.yaml", "rules/*.json", "locale/*/LC_MESSAGES/*", "templates/**/*", "fonts/*"],

@@ -250,6 +250,8 @@ def drain(*, time_limit=None, max_batches=None, batch_size=None, adapter=None, c
         if stop:
             report.stopped = stop
             break
-    log.info("Drain finished (%s): %s batches, %s delivered, %s retried, %s dead, %s rate-limited",
-             report.stopped, report.batches, report.delivered, report.retried, report.dead, report.rate_limited)
+    # An empty drain every few seconds is routine: only a drain that did something is news.
+    level = logging.DEBUG if report.batches == 0 else logging.INFO
+    log.log(level, "Drain finished (%s): %s batches, %s delivered, %s retried, %s dead, %s rate-limited",
+            report.stopped, report.batches, report.delivered, report.retried, report.dead, report.rate_limited)
     return report

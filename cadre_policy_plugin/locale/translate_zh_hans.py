@@ -275,6 +275,7 @@ ZH = {
     "%(name)s (%(code)s): %(met)s of %(learners)s met, %(rate)s, shortfall %(shortfall)s":
         "%(name)s（%(code)s）：%(learners)s人中完成%(met)s人，完成率%(rate)s，差额%(shortfall)s",
     "%(name)s (%(code)s): no learners in training": "%(name)s（%(code)s）：暂无在学学员",
+    "A percentage between 0 and 100.": "请填写0到100之间的百分数。",
     "Units below target: %(units)s": "未达标单位：%(units)s",
     "3. Learners who have not met the requirement": "三、未完成年度学习任务的学员",
     "None.": "无。",

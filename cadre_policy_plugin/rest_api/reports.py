@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -53,7 +54,7 @@ def _threshold(request):
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError({"threshold": "a percentage between 0 and 100"})
+        raise ValidationError({"threshold": _("A percentage between 0 and 100.")})
     return value
 
 

@@ -187,7 +187,8 @@ def test_rest_report_formats_for_the_county_admin(world):
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["单位汇总", "学员明细"]
     english = admin.get(report_url("AH-HF-SX"), {"year": YEAR, "format": "csv", "language": "en"})
     assert english.content.decode("utf-8-sig").startswith("Unit code,")
-    assert admin.get(report_url("AH-HF-SX"), {"year": YEAR, "threshold": "x"}).status_code == 400
+    bad = admin.get(report_url("AH-HF-SX"), {"year": YEAR, "threshold": "x", "format": "xlsx"})
+    assert bad.status_code == 400 and bad.json() == {"threshold": "请填写0到100之间的百分数。"}
     assert admin.get(report_url("AH-HF-SX"), {"year": YEAR, "format": "pdf"}).status_code == 404
 
 

@@ -116,3 +116,31 @@ def check_filter_wiring(app_configs=None, **kwargs):
                 f"the {switch.lower().replace('_', ' ')} is silently skipped.",
                 hint="Set 'fail_silently': False for this filter.", id="cadre_policy.W003"))
     return problems
+
+
+@register(Tags.compatibility)
+def check_upload_limits(app_configs=None, **kwargs):
+    """
+    E005 an upload or import limit that is not a positive whole number; E006 evidence
+    content types that are empty or that the plugin cannot recognise by their bytes
+    (a type it cannot sniff would either be refused always or accepted unchecked).
+    """
+    from cadre_policy_plugin.settings.common import EVIDENCE_SNIFFABLE_TYPES
+
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    problems = []
+    for key in ("EVIDENCE_MAX_BYTES", "IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS"):
+        limit = value.get(key, DEFAULTS[key])
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+            problems.append(Error(f"CADRE_POLICY['{key}'] must be a positive whole number, not {limit!r}.",
+                                  id="cadre_policy.E005"))
+    types = value.get("EVIDENCE_CONTENT_TYPES", DEFAULTS["EVIDENCE_CONTENT_TYPES"])
+    if (not isinstance(types, list | tuple) or not types
+            or any(item not in EVIDENCE_SNIFFABLE_TYPES for item in types)):
+        problems.append(Error(f"CADRE_POLICY['EVIDENCE_CONTENT_TYPES'] = {types!r} is not a non-empty list of "
+                              f"{', '.join(EVIDENCE_SNIFFABLE_TYPES)}.",
+                              hint="Evidence files are recognised by their first bytes; only these types are known.",
+                              id="cadre_policy.E006"))
+    return problems

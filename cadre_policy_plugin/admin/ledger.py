@@ -11,11 +11,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cadre_policy_plugin.admin.scoping import ScopedAdminMixin
-from cadre_policy_plugin.models import LedgerEntry
+from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, LedgerEntry
 from cadre_policy_plugin.services import ledger, scope
 
 QUANTITIES = ("minutes", "hours", "credits", "half_days", "absent_hours", "characters")
@@ -65,6 +67,7 @@ class LedgerEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__cadre_profile__real_name", "course_key", "evidence_ref")
     actions = ("revoke",)
     date_hierarchy = "earned_on"
+    readonly_fields = ("evidence_document",)
 
     def scope_queryset(self, request, qs):
         return qs.filter(user__cadre_profile__in=scope.visible_profiles(request.user))
@@ -93,6 +96,18 @@ class LedgerEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
             raise ValidationError(_("This evidence is already credited to the learner."))
         obj.__dict__.update({k: v for k, v in row.__dict__.items() if k != "_state"})
         obj._state.adding = False
+
+    @admin.display(description=_("evidence document"))
+    def evidence_document(self, obj):
+        """A download link when the entry was credited on an uploaded document (same scope as the entry)."""
+        if obj is None or obj.pk is None or obj.evidence_type != EvidenceType.UPLOAD:
+            return "-"
+        document = EvidenceDocument.objects.filter(sha256=obj.evidence_ref).first()
+        if document is None:
+            return "-"
+        url = reverse("cadre_policy:api-evidence-document", args=[document.sha256])
+        return format_html('<a href="{}">{} ({}, {} B)</a>', url, _("Download"), document.content_type,
+                           document.size)
 
     @admin.display(description=_("reversal"), boolean=True)
     def is_reversal_entry(self, obj):

@@ -14,6 +14,7 @@ from cadre_policy_plugin.models.courses import (
     CreditBlock,
     Topic,
 )
+from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument
 from cadre_policy_plugin.models.learners import (
     LEAVING_STATUSES,
     LearnerProfile,
@@ -40,6 +41,8 @@ __all__ = [
     "CourseCreditSpec",
     "CoursePassing",
     "CreditBlock",
+    "DocumentImmutableError",
+    "EvidenceDocument",
     "EvidenceType",
     "LearnerProfile",
     "LearnerStatus",

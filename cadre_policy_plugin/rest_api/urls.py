@@ -1,7 +1,7 @@
 """REST API URLs, mounted at ``/cadre/api/v1/`` (see docs/plugin.md for each endpoint)."""
 from django.urls import path
 
-from cadre_policy_plugin.rest_api import reports, views
+from cadre_policy_plugin.rest_api import documents, reports, views
 
 urlpatterns = [
     path("me/file/", views.MyFileView.as_view(), name="api-my-file"),
@@ -11,5 +11,8 @@ urlpatterns = [
     path("units/<str:code>/report/", reports.UnitReportView.as_view(), name="api-unit-report"),
     path("learners/<int:user_id>/file/", views.LearnerFileView.as_view(), name="api-learner-file"),
     path("learners/<int:user_id>/entries/", views.LearnerEntriesView.as_view(), name="api-learner-entries"),
+    path("learners/<int:user_id>/entries/upload/", documents.UploadEntryView.as_view(),
+         name="api-learner-entry-upload"),
+    path("documents/<str:sha256>/", documents.DocumentView.as_view(), name="api-evidence-document"),
     path("entries/<uuid:entry_uuid>/revoke/", views.RevokeEntryView.as_view(), name="api-revoke-entry"),
 ]

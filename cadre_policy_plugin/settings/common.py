@@ -50,7 +50,21 @@ DEFAULTS = {
     # loaded (kept: an operator's own steps and fail_silently flag).  Turn off to wire
     # the steps by hand.
     "INSTALL_FILTER_STEPS": True,
+    # Evidence documents (uploaded with an entry): the largest file accepted, in bytes.
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    # The file types accepted, recognised by their first bytes (never the extension or
+    # the browser's claim); a subset of application/pdf, image/jpeg, image/png.
+    "EVIDENCE_CONTENT_TYPES": ["application/pdf", "image/jpeg", "image/png"],
+    # Folder in Django's default storage for evidence files (dated sub-folders below).
+    "EVIDENCE_UPLOAD_DIR": "cadre_evidence",
+    # Roster and entry imports (CSV or XLSX): the largest file accepted, in bytes, and
+    # the most data rows in one file (split larger rosters; one file is one transaction).
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 20000,
 }
+
+# The evidence types this plugin can recognise by their first bytes.
+EVIDENCE_SNIFFABLE_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 # The openedx-filters types and this plugin's step for each (strings, so settings can
 # be built before Django is ready; a test checks them against the real filter classes).

@@ -7,9 +7,11 @@ sees the learner; the record arrives at the reference registry.
 The sandbox runs with ``SANDBOX_DEMO_FAST`` (a 20-second lecture, one-second
 heartbeats); what the server credits is decided by the real verification rules.
 """
+import io
 import re
 import time
 
+import openpyxl
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -116,6 +118,16 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     assert LEARNER_NAME in learner_row.inner_text()
     assert learner_row.query_selector("[data-testid=learner-earned]").inner_text() == COURSE_HOURS
     shoot(admin, "unit-dashboard")
+
+    # The unit's circular downloads as a real workbook with the learner's hours in it.
+    with admin.expect_download() as download_info:
+        admin.click("[data-testid=report-xlsx] >> nth=0")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as handle:
+        workbook = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True)
+    rows = [[str(cell) for cell in row if cell is not None] for row in workbook["学员明细"].iter_rows(values_only=True)]
+    assert any(LEARNER_NAME in row and COURSE_HOURS.rstrip("0").rstrip(".") in " ".join(row) for row in rows), rows
 
     # The record reached the reference registry (signed, idempotent), masked on its pages.
     deadline = time.monotonic() + 30

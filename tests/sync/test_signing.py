@@ -46,3 +46,21 @@ def test_a_signature_made_with_another_secret_is_refused():
 def test_the_string_to_sign_covers_method_path_timestamp_and_body_hash():
     text = signing.string_to_sign("post", "/v1/x", "17", signing.body_digest(b"abc")).decode()
     assert text.split("\n") == ["POST", "/v1/x", "17", signing.body_digest(b"abc")]
+
+
+def test_headers_match_the_published_recipe_computed_independently():
+    """
+    Adapter and reference registry share ``signing``; this known-answer test recomputes
+    the signature from the recipe in docs/registry-openapi.yaml with hashlib/hmac only,
+    so a change in the shared code cannot silently redefine the contract for both sides.
+    """
+    import hashlib
+    import hmac
+
+    headers = _headers(key_id="new", secret="s3cret-new", now=1_700_000_000)
+    digest = hashlib.sha256(BODY).hexdigest()
+    expected = hmac.new(b"s3cret-new", f"POST\n/v1/records/batch\n1700000000\n{digest}".encode(), hashlib.sha256)
+    assert headers["X-Cadre-Key-Id"] == "new"
+    assert headers["X-Cadre-Timestamp"] == "1700000000"
+    assert headers["X-Cadre-Content-SHA256"] == digest
+    assert headers["X-Cadre-Signature"] == expected.hexdigest()

@@ -16,6 +16,7 @@ from cadre_policy_plugin.models import LearnerProfile
 from cadre_policy_plugin.models.learners import validate_id_number
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.audit import audit
+from cadre_policy_plugin.services.roster_import import activate_if_pending
 
 
 class LearnerProfileChangeForm(forms.ModelForm):
@@ -92,6 +93,8 @@ class LearnerProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
         for profile in queryset.filter(approved=False):
             profile.approved = True
             profile.save(update_fields=["approved", "modified"])
+            if profile.is_active_learner:
+                activate_if_pending(profile.user)  # an imported account waits inactive for approval
             audit(request.user, "profile.approve", target=profile, learner=profile.user)
             count += 1
         self.message_user(request, ngettext("%(count)d learner approved.", "%(count)d learners approved.", count)

@@ -1,7 +1,7 @@
 """REST API URLs, mounted at ``/cadre/api/v1/`` (see docs/plugin.md for each endpoint)."""
 from django.urls import path
 
-from cadre_policy_plugin.rest_api import documents, reports, views
+from cadre_policy_plugin.rest_api import documents, imports, reports, views
 
 urlpatterns = [
     path("me/file/", views.MyFileView.as_view(), name="api-my-file"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("learners/<int:user_id>/entries/upload/", documents.UploadEntryView.as_view(),
          name="api-learner-entry-upload"),
     path("documents/<str:sha256>/", documents.DocumentView.as_view(), name="api-evidence-document"),
+    path("imports/roster/", imports.RosterImportView.as_view(), name="api-import-roster"),
     path("entries/<uuid:entry_uuid>/revoke/", views.RevokeEntryView.as_view(), name="api-revoke-entry"),
 ]

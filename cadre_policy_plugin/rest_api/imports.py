@@ -1,0 +1,67 @@
+"""
+Imports over REST, for unit administrators: the learner roster and the entry
+back-fill (补录), each a multipart upload of one CSV or XLSX ``file``.
+
+Answers: 403 for a caller who administers nothing; 400 with ``{"file": [...]}`` when
+the file cannot be read at all; 400 with the full row report (every row error with
+its row and column) when any row is wrong, and then nothing was written; 200 with the
+row report otherwise (``"written": true``, or ``false`` for ``dry_run``).  ID numbers
+appear masked only.
+"""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cadre_policy_plugin.conf import cadre_setting
+from cadre_policy_plugin.rest_api.encoding import jsonable
+from cadre_policy_plugin.rest_api.permissions import IsUnitAdministrator
+from cadre_policy_plugin.services import roster_import
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
+class RosterImportSerializer(ImportSerializer):
+    approve = serializers.BooleanField(required=False, default=False)
+
+
+class BaseImportView(APIView):
+    permission_classes = [IsUnitAdministrator]
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ImportSerializer
+
+    def run(self, request, data, filename, options):
+        raise NotImplementedError
+
+    def post(self, request):
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        limit = cadre_setting("IMPORT_MAX_BYTES")
+        if upload.size > limit:
+            return Response({"file": [f"larger than {limit} bytes"]}, status=status.HTTP_400_BAD_REQUEST)
+        data = upload.read()
+        try:
+            report = self.run(request, data, upload.name or "", serializer.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except DjangoValidationError as exc:
+            return Response({"file": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
+        return Response(jsonable(report.as_dict()), status=code)
+
+
+class RosterImportView(BaseImportView):
+    """POST (multipart ``file``, ``dry_run``, ``approve``): import learners, all rows or none."""
+
+    serializer_class = RosterImportSerializer
+
+    def run(self, request, data, filename, options):
+        return roster_import.import_roster(data, filename, admin=request.user, dry_run=options["dry_run"],
+                                           approve=options["approve"])

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from cadre_policy_plugin.conf import cadre_setting
 from cadre_policy_plugin.rest_api.encoding import jsonable
 from cadre_policy_plugin.rest_api.permissions import IsUnitAdministrator
-from cadre_policy_plugin.services import roster_import
+from cadre_policy_plugin.services import entry_import, roster_import
 
 
 class ImportSerializer(serializers.Serializer):
@@ -29,6 +29,10 @@ class ImportSerializer(serializers.Serializer):
 
 class RosterImportSerializer(ImportSerializer):
     approve = serializers.BooleanField(required=False, default=False)
+
+
+class EntryImportSerializer(ImportSerializer):
+    reason = serializers.CharField(max_length=2000, trim_whitespace=True)
 
 
 class BaseImportView(APIView):
@@ -65,3 +69,13 @@ class RosterImportView(BaseImportView):
     def run(self, request, data, filename, options):
         return roster_import.import_roster(data, filename, admin=request.user, dry_run=options["dry_run"],
                                            approve=options["approve"])
+
+
+class EntryImportView(BaseImportView):
+    """POST (multipart ``file``, ``reason``, ``dry_run``): back-fill entries (补录), all rows or none."""
+
+    serializer_class = EntryImportSerializer
+
+    def run(self, request, data, filename, options):
+        return entry_import.import_entries(data, filename, admin=request.user, reason=options["reason"],
+                                           dry_run=options["dry_run"])

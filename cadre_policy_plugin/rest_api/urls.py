@@ -15,5 +15,6 @@ urlpatterns = [
          name="api-learner-entry-upload"),
     path("documents/<str:sha256>/", documents.DocumentView.as_view(), name="api-evidence-document"),
     path("imports/roster/", imports.RosterImportView.as_view(), name="api-import-roster"),
+    path("imports/entries/", imports.EntryImportView.as_view(), name="api-import-entries"),
     path("entries/<uuid:entry_uuid>/revoke/", views.RevokeEntryView.as_view(), name="api-revoke-entry"),
 ]

@@ -296,6 +296,60 @@ ZH = {
         "您还差%(shortfall)s%(measure)s，请在学年内完成。",
     "Of these, %(required)s must come from required courses.": "其中%(required)s须来自必修课程。",
     "This notice is sent every quarter by the cadre training administration.": "本通知由干部教育培训管理部门按季度发送。",
+    # Imports and evidence documents (services/evidence.py, tabular.py, roster_import.py, entry_import.py)
+    "evidence document": "凭证文件",
+    "evidence documents": "凭证文件",
+    "Download": "下载",
+    "file": "文件",
+    "SHA-256": "SHA-256 摘要",
+    "size in bytes": "大小（字节）",
+    "content type": "文件类型",
+    "original file name": "原文件名",
+    "uploaded by": "上传人",
+    "uploaded at": "上传时间",
+    "No learner with this ID number in the units you administer.": "您管理的单位中没有该身份证号码的学员。",
+    "Unknown source %(value)s: use 脱产培训, 中心组学习, 自学, 授课 or 直播课堂.":
+        "无法识别的学时来源 %(value)s：请填写脱产培训、中心组学习、自学、授课或直播课堂。",
+    "The category is 必修 (required) or 选修 (elective).": "类别应为必修或选修。",
+    "Not a date: write it as 2026-03-01.": "日期格式不正确，请按 2026-03-01 的格式填写。",
+    "Not a number.": "不是有效的数字。",
+    "Amounts are positive numbers.": "数量须为正数。",
+    "The evidence reference is longer than 255 characters.": "凭证编号超过 255 个字符。",
+    "The same learner and evidence as row %(row)s.": "与第 %(row)s 行的学员和凭证相同。",
+    "Only unit administrators may import.": "只有单位管理员可以导入。",
+    "The document is larger than %(limit)s bytes.": "文件超过 %(limit)s 字节。",
+    "The document is empty.": "文件为空。",
+    "Only PDF, JPEG and PNG documents are accepted (recognised by their content).":
+        "只接受 PDF、JPEG 和 PNG 文件（按文件内容识别）。",
+    "The file name's extension does not match the document's content.": "文件扩展名与文件内容不符。",
+    "The ID number is stored as a number, which Excel rounds; format the column as text and type the number "
+    "again.": "身份证号码被保存为数字，Excel 会截断其末几位；请将该列设置为文本格式后重新录入号码。",
+    "The name is empty.": "姓名为空。",
+    "The name is longer than 64 characters.": "姓名超过 64 个字符。",
+    "Unknown rank %(value)s: use 厅局级, 县处级, 科级, 科级以下 (一般干部) or 其他.":
+        "无法识别的职级 %(value)s：请填写厅局级、县处级、科级、科级以下（一般干部）或其他。",
+    "Unit %(code)s is unknown or outside the units you administer.": "单位代码 %(code)s 不存在或不在您管理的单位范围内。",
+    "Unknown political status %(value)s.": "无法识别的政治面貌 %(value)s。",
+    "The post is longer than 200 characters.": "职务超过 200 个字符。",
+    "A username has at most 150 letters, digits and @ . + - _ characters.":
+        "用户名最多 150 个字符，只能包含字母、数字和 @ . + - _。",
+    "Not a valid e-mail address.": "邮箱地址无效。",
+    "The same ID number as row %(row)s (one person, one account).": "与第 %(row)s 行的身份证号码相同（一人一号）。",
+    "The same username as row %(row)s.": "与第 %(row)s 行的用户名相同。",
+    "This person is already registered in a unit outside the ones you administer (one person, one account); ask "
+    "that unit to transfer them.": "此人已在您管理范围以外的单位登记（一人一号）；请联系该单位办理调出。",
+    "This person already has the account %(username)s (one person, one account).":
+        "此人已有账号 %(username)s（一人一号）。",
+    "The username %(username)s belongs to another learner.": "用户名 %(username)s 已属于其他学员。",
+    "The username %(username)s belongs to a staff account.": "用户名 %(username)s 属于工作人员账号。",
+    "The CSV file is neither UTF-8 nor GBK text.": "CSV 文件既不是 UTF-8 编码，也不是 GBK 编码。",
+    "The file is not a readable XLSX workbook.": "该文件不是可读取的 XLSX 工作簿。",
+    "The file is larger than %(limit)s bytes.": "文件超过 %(limit)s 字节。",
+    "The file has no header row.": "文件没有表头行。",
+    "Column %(column)s appears twice.": "列 %(column)s 重复出现。",
+    "Required column(s) missing from the header row: %(columns)s.": "表头缺少必填列：%(columns)s。",
+    "The file has %(count)s rows; at most %(limit)s are imported at once.":
+        "文件共 %(count)s 行，每次最多导入 %(limit)s 行。",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

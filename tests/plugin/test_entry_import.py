@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook
 from rest_framework.test import APIClient
 
 from cadre_policy_plugin.models import AuditLog, LedgerEntry, YearStatus
 from cadre_policy_plugin.services.entry_import import import_entries
 from tests.plugin.factories import make_admin, make_id_number, make_profile, make_tree, make_user
+from tests.plugin.import_files import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +23,6 @@ EN_HEADER = ["id_number", "source", "category", "earned_on", "minutes", "hours",
              "characters", "evidence_ref"]
 REASON = "2026年党校春季班结业名单及学习心得核实"
 
-
-def csv_bytes(header, rows, encoding="utf-8-sig"):
-    lines = [",".join(header)] + [",".join("" if cell is None else str(cell) for cell in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
-
-
-def xlsx_bytes(header, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -9,33 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook
 from rest_framework.test import APIClient
 
 from cadre_policy_plugin.models import AuditLog, LearnerProfile
 from cadre_policy_plugin.services.roster_import import import_roster
 from tests.plugin.factories import make_admin, make_id_number, make_profile, make_tree, make_user
+from tests.plugin.import_files import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 ZH_HEADER = ["姓名", "身份证号", "手机号", "职级", "单位代码", "政治面貌", "职务", "注册日期"]
 EN_HEADER = ["real_name", "id_number", "mobile", "rank", "unit_code", "political_status", "post", "registered_on"]
 
-
-def csv_bytes(header, rows, encoding="utf-8-sig"):
-    lines = [",".join(header)] + [",".join(str(cell) for cell in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
-
-
-def xlsx_bytes(header, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -41,7 +41,8 @@ class BaseImportView(APIView):
     serializer_class = ImportSerializer
 
     def run(self, request, data, filename, options):
-        raise NotImplementedError
+        """Run this endpoint's import and return its row report (each subclass names its import)."""
+        raise NotImplementedError(f"{type(self).__name__} must say which import it runs")
 
     def post(self, request):
         serializer = self.serializer_class(data=request.data)

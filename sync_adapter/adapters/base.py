@@ -7,6 +7,7 @@ registry or network failure: it says, per record, whether the registry took it, 
 it for good, wants it again later, or asked everyone to slow down.  The delivery code
 turns those answers into state changes, so retry policy is the same for every format.
 """
+import abc
 import dataclasses
 import enum
 from decimal import Decimal
@@ -62,7 +63,7 @@ class PayloadError(ValueError):
         self.detail = detail
 
 
-class RegistryAdapter:
+class RegistryAdapter(abc.ABC):
     """
     Base class of registry adapters.
 
@@ -80,14 +81,15 @@ class RegistryAdapter:
         size = int(self.config["BATCH_SIZE"])
         return min(size, self.max_batch_size) if self.max_batch_size else size
 
+    @abc.abstractmethod
     def build_record(self, key, version, snapshot, identity):
         """Return the body of one record; raise :class:`PayloadError` if impossible."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def send(self, records):
         """Send ``records`` (list of OutgoingRecord); return one RecordResult per record."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def fetch_totals(self, queries):
         """
         Ask the registry what it holds.
@@ -96,4 +98,3 @@ class RegistryAdapter:
         with a :class:`RegistryTotals` (or ``None`` when the registry knows nothing).
         Raise on failure: reconciliation is a report, not a delivery.
         """
-        raise NotImplementedError

@@ -20,7 +20,11 @@ from pathlib import Path
 import django
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
 
+from sandbox.clock import start_from_environment
 from sandbox.plugins import LMS, only_our_plugins
+
+# SANDBOX_NOW=2027-12-05T09:00 runs the whole sandbox on that day (see sandbox/clock.py).
+start_from_environment()
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent

@@ -23,3 +23,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     service = _SERVICES.get(os.environ.get("CADRE_TEST_DB", "sqlite"))
     if service:
         require_service(*service)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """
+    Every test runs on a named date (see ``tests/clock.py``): :data:`DEFAULT_NOW` unless it
+    is marked ``@pytest.mark.now("…")``; the fixture's ``move_to`` moves it mid-test.
+    """
+    from tests.clock import DEFAULT_NOW, Clock
+
+    marker = request.node.get_closest_marker("now")
+    running = Clock(marker.args[0] if marker else DEFAULT_NOW)
+    yield running
+    running.stop()

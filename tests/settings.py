@@ -3,6 +3,8 @@ Django settings for the test suite: the three apps as the LMS would install them
 
 ``CADRE_TEST_DB`` picks the database: ``sqlite`` (default, no service needed),
 ``mysql`` (MariaDB on 127.0.0.1:3306, database ``test``) or ``postgres``.
+``CADRE_MYSQL_TEST_DB`` / ``CADRE_PG_TEST_DB`` name the test database (default
+``test_cadre``), so that two checkouts can run their suites at once.
 """
 import os
 
@@ -41,7 +43,7 @@ elif _DB == "postgres":
             "USER": "postgres",
             "HOST": "127.0.0.1",
             "PORT": "5432",
-            "TEST": {"NAME": "test_cadre"},
+            "TEST": {"NAME": os.environ.get("CADRE_PG_TEST_DB", "test_cadre")},
         }
     }
 else:

@@ -18,16 +18,34 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import ENV_VAR
 from tests.services import in_ci
+
+#: The browser journey's day: a Tuesday in March 2027, inside every pack's academic year.
+JOURNEY_NOW = "2027-03-16T09:30:00+08:00"
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+#: Chromium resolves no name and connects nowhere but loopback: every host maps to
+#: NOTFOUND except 127.0.0.1, and the background services (updates, sync, sign-in,
+#: autofill, safe browsing, metrics) are off.  tests/e2e/test_no_network.py checks it.
 CHROMIUM_ARGS = [
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate,"
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+    "--no-default-browser-check",
+    "--no-first-run",
+    "--no-pings",
+    "--metrics-recording-only",
+    "--safebrowsing-disable-auto-update",
 ]
 
 
@@ -99,6 +117,8 @@ def sandbox(tmp_path_factory, browser):
         "SANDBOX_DEMO_FAST": "1",
         "SANDBOX_TICK_SECONDS": "2",
         "PYTHONUNBUFFERED": "1",
+        # The journey runs on a named day inside every academic year (tests/clock.py).
+        ENV_VAR: JOURNEY_NOW,
     }
     env.pop("SANDBOX_CELERY_BROKER", None)
     env.pop("CADRE_TEST_DB", None)

@@ -18,7 +18,7 @@ from cadre_policy_plugin import api
 from cadre_policy_plugin.models import LedgerEntry, YearStatus
 from tests.plugin.factories import make_profile, make_tree
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services, pytest.mark.server_db]
 
 COURSE = "course-v1:AnhuiAcademy+Race+2026"
 

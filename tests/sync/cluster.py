@@ -12,10 +12,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pymysql
 import requests
+
+from sandbox.clock import ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_KEYS = "it:integration-secret"
@@ -52,6 +55,10 @@ class Cluster:
             "CADRE_REGISTRY_KEYS": REGISTRY_KEYS,
             "PYTHONUNBUFFERED": "1",
         }
+
+    def clock_env(self):
+        """The environment for a subprocess, on the test's (travelled) clock: see tests/clock.py."""
+        return {**self.env, ENV_VAR: datetime.now(timezone.utc).isoformat()}
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -92,7 +99,7 @@ class Cluster:
 
     def start(self, name, command, **env):
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
-        process = subprocess.Popen(command, cwd=ROOT, env={**self.env, **env}, stdout=log,
+        process = subprocess.Popen(command, cwd=ROOT, env={**self.clock_env(), **env}, stdout=log,
                                    stderr=subprocess.STDOUT)
         self.processes[name] = (process, log)
         return process
@@ -127,11 +134,11 @@ class Cluster:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def manage(self, *args, check=True):
-        return subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env,
+        return subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.clock_env(),
                               capture_output=True, text=True, check=check, timeout=300)
 
     def produce(self, *args):
-        result = subprocess.run([sys.executable, "-m", "tests.sync.produce", *args], cwd=ROOT, env=self.env,
+        result = subprocess.run([sys.executable, "-m", "tests.sync.produce", *args], cwd=ROOT, env=self.clock_env(),
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])

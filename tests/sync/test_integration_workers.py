@@ -14,7 +14,7 @@ import pytest
 from tests.services import require_service
 from tests.sync.cluster import Cluster
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.workers]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import os
 os.environ["CADRE_TEST_DB"] = "mysql"
 os.environ.setdefault("CADRE_MYSQL_DB", "cadre_sync_it")
 
+from sandbox.clock import start_from_environment  # noqa: E402
 from sync_adapter.settings.common import DEFAULTS, beat_schedule  # noqa: E402
 from tests.settings import *  # noqa: E402,F403 - the shared test settings, on MariaDB
 
@@ -25,6 +26,9 @@ INSTALLED_APPS = [
     "sync_adapter.apps.SyncAdapterConfig",
 ]
 ROOT_URLCONF = "tests.sync.worker_urls"
+
+# On the calendar of the test that started this process (tests/clock.py).
+start_from_environment()
 
 
 def _env(name, default, cast=float):

@@ -23,7 +23,7 @@ from tests.plugin.factories import make_user
 
 from .runtime import COURSE
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services, pytest.mark.server_db]
 ROUNDS = 8
 
 

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pymysql
@@ -58,7 +58,7 @@ class Cluster:
 
     def clock_env(self):
         """The environment for a subprocess, on the test's (travelled) clock: see tests/clock.py."""
-        return {**self.env, ENV_VAR: datetime.now(timezone.utc).isoformat()}
+        return {**self.env, ENV_VAR: datetime.now(UTC).isoformat()}
 
     # -- life cycle -----------------------------------------------------------------
 

@@ -45,7 +45,8 @@ setup(
     ),
     include_package_data=True,
     package_data={
-        "cadre_policy_plugin": ["policies/*.yaml", "rules/*.json", "locale/*/LC_MESSAGES/*", "templates/**/*", "fonts/*"],
+        "cadre_policy_plugin": ["policies/*.yaml", "rules/*.json", "locale/*/LC_MESSAGES/*", "templates/**/*", "fonts/*",
+                                "static/**/*"],
         "cadre_credits_xblock": ["static/**/*", "templates/*", "locale/*/LC_MESSAGES/*"],
         "sync_adapter": ["templates/**/*", "locale/*/LC_MESSAGES/*"],
     },

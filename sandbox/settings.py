@@ -205,6 +205,8 @@ CADRE_POLICY = {
     # The sandbox has its own ID hash key so rotating SECRET_KEY keeps lookups working.
     "ID_NUMBER_HASH_KEY": os.environ.get("SANDBOX_ID_HASH_KEY", "sandbox-id-hash-key"),
     "CERTIFICATE_ISSUER": "干部网络学院（演示）",
+    # The plugin's pages (console, learner home, verification) in the sandbox's chrome.
+    "PAGE_BASE_TEMPLATE": "sandbox/base.html",
 }
 CADRE_SYNC = {
     "REGISTRY_URL": SANDBOX_REGISTRY_URL,

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("cadre/", include("cadre_policy_plugin.urls")),
     path("cadre-sync/", include("sync_adapter.urls")),
 ]

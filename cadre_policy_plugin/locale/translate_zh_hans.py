@@ -15,6 +15,16 @@ import re
 PO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_Hans", "LC_MESSAGES", "django.po")
 
 ZH = {
+    # The console and the plugin's page chrome.
+    "Unit administration": "单位管理",
+    "My units": "我管理的单位",
+    "No organisation units exist yet.": "尚未建立任何组织单位。",
+    "Not a unit administrator": "不是单位管理员",
+    "This console is for the administrators of organisation units. Your account administers no unit; ask the "
+    "academy if you should.": "本管理台供各单位管理员使用。您的帐户未管理任何单位；如需开通，请联系学院。",
+    "Skip to content": "跳到正文",
+    "Language": "语言",
+    "Switch": "切换",
     "new ID number": "新身份证号码",
     "Only to correct a wrong number; the current one is never shown.": "仅用于更正错误的号码；当前号码不会完整显示。",
     "Approve the selected learners": "审核通过所选学员",

@@ -61,6 +61,11 @@ DEFAULTS = {
     # the most data rows in one file (split larger rosters; one file is one transaction).
     "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 20000,
+    # The Django template the plugin's own pages (learner home, console, certificate
+    # verification) extend: it must define the blocks ``title``, ``head``, ``content`` and
+    # ``scripts``.  The default is a standalone page with the plugin's header and a
+    # language switch; a host sets its own chrome (the sandbox uses "sandbox/base.html").
+    "PAGE_BASE_TEMPLATE": "cadre_policy/base.html",
 }
 
 # The evidence types this plugin can recognise by their first bytes.

@@ -1,0 +1,9 @@
+"""URLs of the unit administrators' console, mounted at ``/cadre/manage/`` (namespace ``cadre_policy:console``)."""
+from django.urls import path
+
+from cadre_policy_plugin.console import views
+
+app_name = "console"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -10,6 +10,7 @@ objects up inside that subtree only, so an object outside it is a 404, never a h
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+
 from cadre_policy_plugin.pages import render_page
 from cadre_policy_plugin.services import scope
 

@@ -3,7 +3,9 @@ Five-year cycles (Inner Mongolia Art. 9): 550 hours at Party schools or recognis
 institutions within one cycle for county level and above.
 
 Reported apart from the year's status: a year can be met while the cycle is still
-short, and the cycle only closes at its last year.
+short, and the cycle only closes at its last year.  For a rank the 550 hours do not
+apply to, ``met`` is ``None`` (nothing to meet), never ``True``.  The cycle's first
+year is the pack's ``five_year.cycle_start``, which an overlay may set.
 """
 from __future__ import annotations
 
@@ -30,7 +32,10 @@ class CycleStatus:
 
     @property
     def met(self):
-        return (not self.applies) or self.earned >= self.needed
+        """True or False where the requirement applies to the learner's rank; ``None`` where it does not."""
+        if not self.applies:
+            return None
+        return self.earned >= self.needed
 
     def as_dict(self):
         return {

@@ -125,9 +125,14 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The Anhui Art. 17 ceiling on the annual assessment rating."""
+    """
+    The Anhui Art. 17 ceiling on the annual assessment rating: the run of incomplete
+    years ending with this one (across cycles), the part of it inside the assessment
+    cycle, and the cycle itself.
+    """
 
     consecutive_incomplete_years: int
+    consecutive_incomplete_in_cycle: int
     max_rating: str
     cycle_start: int
     cycle_end: int
@@ -135,6 +140,8 @@ class Assessment:
     def as_dict(self):
         return {
             "consecutive_incomplete_years": self.consecutive_incomplete_years,
+            "consecutive_incomplete_in_cycle": self.consecutive_incomplete_in_cycle,
+            "cycle": {"start": self.cycle_start, "end": self.cycle_end},
             "max_rating": self.max_rating,
         }
 

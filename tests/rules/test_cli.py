@@ -35,7 +35,8 @@ def test_evaluate_reads_standard_input_and_accepts_a_region_name():
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert output["policy"] == "anhui-2019"
-    assert output["assessment"] == {"consecutive_incomplete_years": 2, "max_rating": "basically_competent"}
+    assert output["assessment"]["consecutive_incomplete_years"] == 2
+    assert output["assessment"]["max_rating"] == "basically_competent"
 
 
 def test_evaluate_with_an_overlay_file(tmp_path):
@@ -136,3 +137,12 @@ def test_importing_the_plugin_and_the_cli_does_not_import_django():
             "cadre_policy_plugin.data; assert 'django' not in sys.modules, 'django imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_cycle_reports_met_null_for_a_rank_the_550_hours_do_not_apply_to():
+    document = {"year": 2026, "learner": {"rank": "staff"}, "entries": []}
+    result = run("cycle", "--policy", "nei-mongol-2016", "-", stdin=json.dumps(document))
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["applies"] is False
+    assert output["met"] is None and output["needed"] is None

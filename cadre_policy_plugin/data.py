@@ -37,6 +37,22 @@ class LedgerEntryData:
     created: datetime
     entered_by_id: int | None = None
     course_key: str | None = None
+    #: The engine's reason code when the entry counted for nothing ("" when it counted).
+    excluded_reason: str = ""
+
+    @property
+    def counted(self):
+        """True when the entry holds hours or credits toward an academic year."""
+        return self.hours is not None or self.credits is not None
+
+    @property
+    def filed_year(self):
+        """
+        The year the entry is filed under: the academic year it counts for, else the
+        calendar year of ``earned_on`` (windows never span New Year, so the training
+        file of that year is where the learner and the registry find it; ADR 0031).
+        """
+        return self.academic_year if self.academic_year is not None else self.earned_on.year
 
 
 @dataclass(frozen=True)

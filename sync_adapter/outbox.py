@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sync_adapter.conf import sync_setting
+from sync_adapter.filing import filed_year
 from sync_adapter.models import OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ log = logging.getLogger(__name__)
 SNAPSHOT_FIELDS = (
     "uuid", "user_id", "source", "category", "hours", "credits", "earned_on",
     "academic_year", "policy_key", "evidence_type", "evidence_ref", "reverses",
-    "created", "course_key",
+    "created", "course_key", "excluded_reason",
 )
+
 
 
 def idempotency_key(entry_uuid, version=1):
@@ -53,7 +55,11 @@ def _json_safe(value):
 def snapshot(entry):
     """The JSON-safe copy of a LedgerEntryData kept in the outbox (no personal data)."""
     data = dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else dict(entry)
-    return {name: _json_safe(data.get(name)) for name in SNAPSHOT_FIELDS}
+    copy = {name: _json_safe(data.get(name)) for name in SNAPSHOT_FIELDS}
+    copy["academic_year"] = filed_year(data.get("academic_year"), data.get("earned_on"))
+    copy["counted"] = data.get("hours") is not None or data.get("credits") is not None
+    copy["excluded_reason"] = copy["excluded_reason"] or ""
+    return copy
 
 
 def enqueue(entry, *, version=None):
@@ -73,7 +79,7 @@ def enqueue(entry, *, version=None):
         entry_uuid=str(entry.uuid),
         version=version,
         user_id=entry.user_id,
-        academic_year=entry.academic_year,
+        academic_year=filed_year(entry.academic_year, entry.earned_on),
         reverses_uuid=str(entry.reverses) if entry.reverses else "",
         payload=snapshot(entry),
     )

@@ -85,6 +85,9 @@ class LedgerEntry(models.Model):
     value_credits = models.DecimalField(_("counted credits"), **QUANTITY)
     earned_on = models.DateField(_("earned on"))
     academic_year = models.PositiveSmallIntegerField(_("academic year"), null=True, blank=True, db_index=True)
+    # The engine's reason code when the entry counted for nothing when it was written
+    # (rules.vocabulary.EXCLUSION_REASONS); services/reasons.py turns it into a sentence.
+    excluded_reason = models.CharField(_("why not counted"), max_length=32, blank=True, default="")
     policy_key = models.CharField(_("policy pack"), max_length=64, blank=True)
     evidence_type = models.CharField(_("evidence type"), max_length=24, choices=EvidenceType.choices)
     evidence_ref = models.CharField(_("evidence"), max_length=255)

@@ -36,6 +36,7 @@ def to_data(row):
         evidence_ref=row.evidence_ref, reason=row.reason,
         reverses=str(row.reverses.uuid) if row.reverses_id else None, created=row.created,
         entered_by_id=row.entered_by_id, course_key=row.course_key or None,
+        excluded_reason=row.excluded_reason or "",
     )
 
 
@@ -107,6 +108,8 @@ def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, cat
     if result.counted:
         row.value_hours = result.hours
         row.value_credits = result.value if pack.unit == "credits" else None
+    else:
+        row.excluded_reason = result.reason or ""
     if _insert(row) is None:
         log.info("ledger: %s evidence %s already credited to user %s", evidence_type, evidence_ref, profile.user_id)
         return None
@@ -220,6 +223,7 @@ def revoke(entry_uuid, *, by, reason):
             value_hours=-original.value_hours if original.value_hours is not None else None,
             value_credits=-original.value_credits if original.value_credits is not None else None,
             earned_on=original.earned_on, academic_year=original.academic_year,
+            excluded_reason=original.excluded_reason,
             policy_key=pack.key if pack else original.policy_key,
             evidence_type=EvidenceType.REVERSAL, evidence_ref=str(original.uuid), reason=reason,
             entered_by=by, reverses=original)

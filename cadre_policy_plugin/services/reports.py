@@ -48,9 +48,14 @@ def learner_year_summary(user, year=None):
 def year_totals(user_id, year):
     """
     What the ledger recorded for an academic year (reversals included, negative) for
-    reconciliation: filed by ``academic_year``, as the registry files the records.
+    reconciliation, filed as the registry files the records: by ``academic_year``, and
+    the entries that count for no year under the calendar year they were earned in
+    (ADR 0031).
     """
-    rows = LedgerEntry.objects.filter(user_id=user_id, academic_year=year)
+    rows = LedgerEntry.objects.filter(
+        Q(academic_year=year) | Q(academic_year__isnull=True, earned_on__gte=date(year, 1, 1),
+                                  earned_on__lte=date(year, 12, 31)),
+        user_id=user_id)
     sums = rows.aggregate(hours=Sum("value_hours"), credits=Sum("value_credits"), count=Count("id"))
     return YearTotals(user_id=user_id, year=year, hours=sums["hours"] or ZERO, credits=sums["credits"] or ZERO,
                       entry_count=sums["count"],

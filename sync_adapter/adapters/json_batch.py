@@ -30,6 +30,7 @@ from sync_adapter.adapters.base import (
     ResultKind,
 )
 from sync_adapter.client import RegistryClient, TransportError
+from sync_adapter.filing import filed_year
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,10 @@ class JsonBatchAdapter(RegistryAdapter):
                     Decimal(str(snapshot[field]))
                 except InvalidOperation as exc:
                     raise PayloadError("bad_amount", field) from exc
+        year = filed_year(snapshot.get("academic_year"), snapshot.get("earned_on"))
+        if year is None:
+            raise PayloadError("no_academic_year", "the entry has neither an academic year nor a date")
+        counted = snapshot.get("hours") is not None or snapshot.get("credits") is not None
         return {
             "idempotency_key": key,
             "record_id": snapshot["uuid"],
@@ -119,7 +124,11 @@ class JsonBatchAdapter(RegistryAdapter):
                 "unit_code": identity.unit_code,
             },
             "region": identity.region_key,
-            "academic_year": snapshot.get("academic_year"),
+            # Never null (ADR 0031): an entry that counts for no year is filed under the
+            # calendar year it was earned in, with counted false and the engine's reason.
+            "academic_year": year,
+            "counted": counted,
+            "uncounted_reason": None if counted else (snapshot.get("excluded_reason") or "not_counted"),
             "earned_on": snapshot.get("earned_on"),
             "source": snapshot.get("source"),
             "category": snapshot.get("category"),

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 ID_RE = re.compile(r"^\d{17}[\dX]$")
+REASON_RE = re.compile(r"^[a-z][a-z_]{0,31}$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -44,18 +45,38 @@ def validate_record(record):
         return "invalid_id_number", "person.id_number is not a valid resident ID number"
     if not person.get("name"):
         return "missing_name", "person.name is required"
-    year = record.get("academic_year")
-    if year is not None and not isinstance(year, int):
-        return "bad_year", "academic_year must be an integer or null"
     try:
-        date.fromisoformat(str(record.get("earned_on")))
+        earned_on = date.fromisoformat(str(record.get("earned_on")))
     except ValueError:
         return "bad_date", "earned_on must be an ISO date"
-    # Both may be null: the ledger files entries the rules did not count (over a cap,
-    # outside a window); they count nothing but are on record.
+    # ADR 0031: every record is filed under an academic year, and an academic year
+    # never spans New Year, so the year is the calendar year of earned_on.
+    year = record.get("academic_year")
+    if year is None:
+        return "missing_academic_year", "academic_year is required (an uncounted entry is filed under its calendar year)"
+    if not isinstance(year, int) or isinstance(year, bool):
+        return "bad_year", "academic_year must be an integer"
+    if year != earned_on.year:
+        return "academic_year_mismatch", "academic_year must be the calendar year of earned_on"
     try:
-        _amount(record.get("hours"))
-        _amount(record.get("credits"))
+        hours = _amount(record.get("hours"))
+        credits = _amount(record.get("credits"))
     except ValueError:
         return "bad_amount", "hours and credits must be decimal strings"
+    counted = record.get("counted")
+    if not isinstance(counted, bool):
+        return "missing_counted", "counted must be true or false"
+    reason = record.get("uncounted_reason")
+    if counted:
+        if hours is None and credits is None:
+            return "counted_without_amount", "a counted record carries hours or credits"
+        if reason is not None:
+            return "reason_on_counted", "uncounted_reason is only for records with counted false"
+    else:
+        # The ledger files entries the rules did not count (outside a window, in a
+        # statistics period, exam not passed): on record, worth nothing, and why.
+        if hours is not None or credits is not None:
+            return "amount_on_uncounted", "a record with counted false carries no hours or credits"
+        if not isinstance(reason, str) or not REASON_RE.match(reason):
+            return "missing_uncounted_reason", "a record with counted false names its uncounted_reason"
     return None

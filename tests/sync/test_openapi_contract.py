@@ -68,6 +68,27 @@ def test_the_adapter_sends_records_and_the_registry_answers_as_documented(regist
     jsonschema.validate(bad.json(), schema("Error"))
 
 
+@pytest.mark.django_db
+def test_an_uncounted_entry_is_sent_as_the_contract_says_and_accepted(registry, sync):
+    """An Anhui December entry: academic_year None in the ledger, filed under 2026, counted false."""
+    import dataclasses
+    from datetime import date
+
+    december = dataclasses.replace(fakes.make_entry(1001, None), earned_on=date(2026, 12, 5), academic_year=None,
+                                   excluded_reason="outside_academic_year")
+    fakes.record(december)
+    adapter = get_adapter(sync_config())
+    records, _ = delivery.build_records(adapter, list(OutboxRecord.objects.all()), sync_config())
+    (record,) = records
+    jsonschema.validate(record.body, schema("Record"))
+    assert (record.body["academic_year"], record.body["counted"], record.body["uncounted_reason"]) == (
+        2026, False, "outside_academic_year")
+    assert record.body["hours"] is None and record.body["credits"] is None
+    client = RegistryClient(registry.url, key_id=KEY_ID, secret=SECRET, connect_timeout=1, read_timeout=2)
+    answer = client.request("POST", "/v1/records/batch", canonical_json({"records": [record.body]}))
+    assert answer.json()["results"][0]["status"] == "accepted"
+
+
 def test_the_fault_settings_match_the_contract(registry):
     import requests
 

@@ -27,9 +27,10 @@ def _record(n=1, user_id=1001, hours="2.5", reverses=None, id_number=None, year=
         "idempotency_key": idempotency_key(f"entry-{n}"), "record_id": f"entry-{n}", "version": 1,
         "reverses": reverses,
         "person": {"id_number": id_number or fakes.id_number_for(user_id), "name": "张三", "unit_code": "U1"},
-        "region": "anhui", "academic_year": year, "earned_on": "2026-03-05", "source": "online_course",
+        "region": "anhui", "academic_year": year, "earned_on": f"{year}-03-05", "source": "online_course",
         "category": "required", "hours": hours, "credits": None, "policy": "anhui-2019", "course": None,
-        "evidence_type": "course_verified",
+        "evidence_type": "course_verified", "counted": hours is not None,
+        "uncounted_reason": None if hours is not None else "outside_academic_year",
     }
 
 
@@ -80,6 +81,40 @@ def test_one_malformed_record_is_rejected_alone(registry):
     assert [r["status"] for r in results] == ["accepted", "rejected", "accepted"]
     assert results[1]["error"]["code"] == "invalid_id_number"
     assert registry.store.counters()["stored"] == 2
+
+
+def test_an_uncounted_record_is_filed_under_its_calendar_year_with_its_reason(registry):
+    december = {**_record(1, hours=None), "earned_on": "2026-12-05"}
+    results = _batch(registry, [december]).json()["results"]
+    assert results[0]["status"] == "accepted"
+
+
+@pytest.mark.parametrize("change, code", [
+    ({"academic_year": None}, "missing_academic_year"),
+    ({"academic_year": "2026"}, "bad_year"),
+    ({"academic_year": True}, "bad_year"),
+    ({"academic_year": 2025}, "academic_year_mismatch"),
+    ({"counted": None}, "missing_counted"),
+    ({"counted": "yes"}, "missing_counted"),
+    ({"hours": None, "counted": True}, "counted_without_amount"),
+    ({"uncounted_reason": "exam_not_passed"}, "reason_on_counted"),
+    ({"counted": False, "uncounted_reason": "outside_academic_year"}, "amount_on_uncounted"),
+    ({"counted": False, "hours": None, "uncounted_reason": None}, "missing_uncounted_reason"),
+    ({"counted": False, "hours": None, "uncounted_reason": "No!"}, "missing_uncounted_reason"),
+])
+def test_the_registry_refuses_what_the_contract_forbids(registry, change, code):
+    record = {**_record(1), **change}
+    results = _batch(registry, [record]).json()["results"]
+    assert results[0]["status"] == "rejected"
+    assert results[0]["error"]["code"] == code
+    assert registry.store.counters()["stored"] == 0
+
+
+def test_a_record_without_the_academic_year_field_is_refused(registry):
+    record = _record(1)
+    del record["academic_year"]
+    results = _batch(registry, [record]).json()["results"]
+    assert results[0]["error"]["code"] == "missing_academic_year"
 
 
 def test_the_single_record_endpoint_answers_201_200_409_422(registry):
@@ -152,5 +187,5 @@ def test_the_fake_identity_numbers_are_valid_unless_broken():
 
 
 def test_a_record_the_rules_did_not_count_is_filed_with_no_amount(registry):
-    results = _batch(registry, [{**_record(1), "hours": None, "credits": None}]).json()["results"]
+    results = _batch(registry, [_record(1, hours=None)]).json()["results"]
     assert results[0]["status"] == "accepted"

@@ -63,3 +63,28 @@ def test_a_learner_without_a_profile_is_a_dead_letter(plugin_sync, people):
     fakes.record(fakes.make_entry(987654))  # a ledger change for a user the plugin does not know
     delivery.drain()
     assert OutboxRecord.objects.get().dead_reason == "no_registry_identity"
+
+
+@pytest.mark.now("2026-12-05T10:00:00+08:00")
+def test_an_anhui_december_entry_reaches_the_registry_filed_under_its_calendar_year_and_uncounted(
+        plugin_sync, people):
+    """Anhui's December belongs to no academic year (Art. 9): on record, worth nothing, and why."""
+    learner, admin = people["learner"], people["admin"]
+    december = api.add_entry(learner, source="live_class", category="elective", minutes=Decimal("90"),
+                             entered_by=admin, reason="直播课堂 in December", earned_on=date(2026, 12, 5))
+    counted = api.add_entry(learner, source="live_class", category="elective", minutes=Decimal("45"),
+                            entered_by=admin, reason="October class", earned_on=date(2026, 10, 20))
+    assert december.academic_year is None and december.hours is None
+    assert december.excluded_reason == "outside_academic_year"
+    assert OutboxRecord.objects.get(entry_uuid=december.uuid).academic_year == 2026
+
+    delivery.drain()
+    assert set(OutboxRecord.objects.values_list("status", flat=True)) == {OutboxStatus.DELIVERED}
+    held = {item["record_id"]: item for item in plugin_sync.store.records()}
+    assert set(held) == {december.uuid, counted.uuid}
+    assert held[december.uuid]["year"] == 2026 and held[december.uuid]["hours"] is None
+    assert plugin_sync.store.counters().get("rejected", 0) == 0
+    assert plugin_sync.store.totals(learner.cadre_profile.id_number, 2026)["record_count"] == 2
+
+    report = reconciliation.reconcile(year=2026)
+    assert report.clean, [d.as_dict() for d in report.differences]

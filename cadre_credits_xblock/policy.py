@@ -35,6 +35,11 @@ def year_summary(user):
     return _api().learner_year_summary(user)
 
 
+def calendar(user):
+    """Where today stands in the learner's academic calendar (``api.learner_calendar``), or None."""
+    return _api().learner_calendar(user)
+
+
 def course_spec(course_key):
     """The course's credit spec (category, hours, topic...), or None when untagged."""
     return _api().get_course_credit_spec(course_key)

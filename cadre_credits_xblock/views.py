@@ -42,11 +42,13 @@ class ViewsMixin:
         row = sessions.progress_for(user, usage_key_of(self)) if user is not None else None
         progress = self.progress_payload(row, None)
         year = self._year_payload(user) if user is not None else None
+        calendar = self._calendar_payload(user) if user is not None else None
         init = {
             "kind": self.media_kind,
             "duration": int(self.duration_seconds or 0),
             "progress": progress,
             "year": year,
+            "calendar": calendar,
             "anonymous": user is None,
             "protocol": PROTOCOL_VERSION,
             "labels": {key: str(text) for key, text in i18n.LABELS.items()},
@@ -60,6 +62,7 @@ class ViewsMixin:
             "reading_text": self.reading_text,
             "progress": progress,
             "year": year,
+            "calendar": calendar,
             "labels": init["labels"],
             "anonymous_text": i18n.REASONS["anonymous"] if user is None else "",
             "video_label": _("Lecture video: {name}").format(name=self.display_name),
@@ -124,6 +127,18 @@ class ViewsMixin:
             return None
         return {"text": line, "met": bool(summary.get("met")), "unit": summary.get("unit"),
                 "total_earned": str(summary.get("total_earned")), "total_needed": str(summary.get("total_needed"))}
+
+    def _calendar_payload(self, user):
+        """
+        Which academic year the hours earned now count for, shown above the media so the
+        learner knows *before* playing (a statistics period or Anhui's December counts
+        for no year).  The plugin writes the sentences; the lecture plays without them.
+        """
+        try:
+            return policy.calendar(user)
+        except Exception:  # the lecture must still play when the plugin cannot answer
+            log.exception("No calendar for user %s", getattr(user, "id", None))
+            return None
 
     def required_seconds(self) -> int:
         """Whole seconds that must be verified (share x duration, rounded up)."""

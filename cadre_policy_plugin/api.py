@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cadre_policy_plugin.models import EvidenceType, OrgNode
-from cadre_policy_plugin.services import annual, courses, ledger, profiles, reports, scope
+from cadre_policy_plugin.services import annual, calendar, courses, ledger, profiles, reasons, reports, scope
 from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
     "CourseCreditSpecData", "add_entry", "administered_units", "award_course_hours", "course_verification_complete",
-    "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "learner_file", "learner_year_summary",
+    "excluded_reason_text", "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "learner_calendar",
+    "learner_file", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "recompute_year_status", "register_credit_block",
     "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "unit_summary",
     "verify_annual_certificate", "verified_seconds_for_course", "year_totals",
@@ -100,6 +101,23 @@ def course_verification_complete(user, course_key):
 def learner_year_summary(user, year=None):
     """Progress line data (Decimals) or ``None`` without a profile/policy."""
     return reports.learner_year_summary(user, year)
+
+
+def learner_calendar(user, today=None):
+    """
+    Where ``today`` (default: the local date) stands in the learner's academic calendar,
+    as a dict: the policy's name, the phase (``year``, ``makeup``, ``statistics``, ``gap``),
+    the academic year today's hours count for (``None`` when they count for none), when the
+    phase ends, and two translated sentences to show before the learner studies.
+    ``None`` without a profile or a policy.
+    """
+    notice = calendar.learner_calendar(user, today)
+    return notice.as_dict() if notice else None
+
+
+def excluded_reason_text(code):
+    """The translated sentence for an engine reason code (``""`` for none)."""
+    return reasons.reason_text(code)
 
 
 def learning_rules_for(user):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -79,7 +79,7 @@ def certificate_texts(cert):
                 "total": _amount(totals.get("total", 0)), "required": _amount(totals.get("required", 0)),
                 "elective": _amount(totals.get("elective", 0)), "unit_word": unit_word},
             "issuer": cadre_setting("CERTIFICATE_ISSUER"),
-            "date": _("Issued on %(date)s") % {"date": f"{cert.issued_at:%Y-%m-%d}"},
+            "date": _("Issued on %(date)s") % {"date": timezone.localdate(cert.issued_at).isoformat()},
             "serial": _("Serial number: %(serial)s") % {"serial": cert.serial},
             "code": _("Verification code: %(code)s") % {"code": cert.verification_code},
             "verify": _("Verify at %(url)s") % {"url": escape(verify_url(cert))},

@@ -8,7 +8,7 @@ reference registry's HTTP API; where a plugin serves its own page, the host link
 it instead of rebuilding it.
 """
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import requests
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -109,14 +110,16 @@ def home(request):
         courses.append(
             {"course": course, "spec": spec, "enrolled": course.id in enrolled, "certificate": course.id in certified}
         )
-    return render(request, "sandbox/home.html", {"courses": courses})
+    calendar = api.learner_calendar(request.user) if hasattr(api, "learner_calendar") else None
+    return render(request, "sandbox/home.html", {"courses": courses, "calendar": calendar})
 
 
 def _year(request):
+    """The year asked for (``?year=``), else this year in the deployment's time zone."""
     try:
-        return int(request.GET.get("year") or date.today().year)
+        return int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
-        return date.today().year
+        return timezone.localdate().year
 
 
 @login_required
@@ -153,7 +156,7 @@ def my_file(request):
             "rank_label": labels.RANKS.get(learner_file["profile"]["rank"], learner_file["profile"]["rank"]),
             "unit_label": labels.UNITS.get(status.get("unit"), status.get("unit")),
             "year": year,
-            "years": range(date.today().year, date.today().year - 3, -1),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 3, -1),
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from cadre_policy_plugin.admin.scoping import ScopedAdminMixin
 from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, LedgerEntry
 from cadre_policy_plugin.services import ledger, scope
+from cadre_policy_plugin.services.reasons import reason_text
 
 QUANTITIES = ("minutes", "hours", "credits", "half_days", "absent_hours", "characters")
 
@@ -62,12 +63,17 @@ class RevokeForm(forms.Form):
 class LedgerEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     allow_change = False
     list_display = ("created", "user", "source", "category", "value_hours", "value_credits", "earned_on",
-                    "academic_year", "evidence_type", "is_reversal_entry", "entered_by")
+                    "academic_year", "why_not_counted", "evidence_type", "is_reversal_entry", "entered_by")
     list_filter = ("source", "academic_year", "evidence_type")
     search_fields = ("user__username", "user__cadre_profile__real_name", "course_key", "evidence_ref")
     actions = ("revoke",)
     date_hierarchy = "earned_on"
-    readonly_fields = ("evidence_document",)
+    readonly_fields = ("evidence_document", "why_not_counted")
+
+    @admin.display(description=_("why not counted"))
+    def why_not_counted(self, obj):
+        """The engine's reason as a sentence, with its code (the registry's uncounted_reason)."""
+        return f"{reason_text(obj.excluded_reason)} ({obj.excluded_reason})" if obj.excluded_reason else ""
 
     def scope_queryset(self, request, qs):
         return qs.filter(user__cadre_profile__in=scope.visible_profiles(request.user))

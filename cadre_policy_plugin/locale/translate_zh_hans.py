@@ -15,6 +15,38 @@ import re
 PO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zh_Hans", "LC_MESSAGES", "django.po")
 
 ZH = {
+    # The calendar: where today stands, said before the learner studies (services/calendar.py).
+    "%(days)s day left": "剩余%(days)s天",
+    "%(days)s days left": "剩余%(days)s天",
+    "Hours you earn today count for academic year %(year)s.": "今天获得的学时计入%(year)s学年。",
+    "The academic year ends on %(end)s (%(days)s).": "本学年于%(end)s结束（%(days)s）。",
+    "A make-up period follows until %(makeup_end)s for learners who have not finished.":
+        "未完成学习任务的学员可在%(makeup_end)s前补学补考。",
+    "From %(start)s to %(finish)s is the statistics period: nothing earned then counts.":
+        "%(start)s至%(finish)s为年度统计期，期间学习不计学时。",
+    "Make-up period: hours you earn today still count for academic year %(year)s.":
+        "补学补考期：今天获得的学时仍计入%(year)s学年。",
+    "The make-up period ends on %(end)s (%(days)s); after it, hours count for no year until academic year "
+    "%(next_year)s starts on %(next)s.": "补学补考期于%(end)s结束（%(days)s）；此后至%(next)s%(next_year)s学年开始前，"
+    "学习不计入任何学年。",
+    "Statistics period: hours you earn now count for no academic year.": "年度统计期：现在学习获得的学时不计入任何学年。",
+    "Academic year %(year)s has closed and its totals are being counted until %(end)s. Academic year %(next_year)s "
+    "starts on %(next)s.": "%(year)s学年已结束，学时统计至%(end)s。%(next_year)s学年于%(next)s开始。",
+    "No academic year is open: hours you earn now count for no year.": "当前不在任何学年内：现在学习获得的学时不计入任何学年。",
+    "Academic year %(next_year)s starts on %(next)s.": "%(next_year)s学年于%(next)s开始。",
+    "Under %(name)s.": "依据《%(name)s》。",
+    # Why an entry counts for nothing (services/reasons.py).
+    "Earned on a day that belongs to no academic year of this policy (for example after the make-up period), so it "
+    "counts for no year.": "学习日期不在本政策的任何学年内（例如补学补考期之后），不计入任何学年。",
+    "Earned during the year-end statistics period, when nothing earned counts.": "在年度统计期内学习，统计期内不计学时。",
+    "Earned before the learner's registration date, which this policy does not count.":
+        "学习日期早于学员注册日期，本政策不予计算。",
+    "A required course counts only once its exam is passed.": "必修课须通过考试后方可计入学时。",
+    "Leave exceeded one seventh of the training's scheduled hours, so the training earns no hours.":
+        "请假超过规定学时的1/7，按退学处理，不计学时。",
+    "This kind of training is not counted by this policy.": "本政策不认定此类学时。",
+    "This entry counted for no academic year when it was recorded.": "该记录登记时未计入任何学年。",
+    "why not counted": "未计入原因",
     # The console and the plugin's page chrome.
     "Unit administration": "单位管理",
     "My units": "我管理的单位",

@@ -7,6 +7,7 @@ one row; like the ledger it is insert-only.  ``detail`` never contains an ID num
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +44,7 @@ class AuditLog(models.Model):
         ordering = ("-at", "-id")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -29,7 +29,7 @@ def evidence_upload_to(instance, filename):
     from cadre_policy_plugin.conf import cadre_setting
 
     base = cadre_setting("EVIDENCE_UPLOAD_DIR").strip("/") or "cadre_evidence"
-    return f"{base}/{timezone.now():%Y/%m/%d}/{instance.sha256}{EXTENSIONS.get(instance.content_type, '')}"
+    return f"{base}/{timezone.localdate():%Y/%m/%d}/{instance.sha256}{EXTENSIONS.get(instance.content_type, '')}"
 
 
 class EvidenceDocumentQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from .errors import InputError, PackError, RulesError
 from .evaluate import evaluate, proration_factor
 from .model import Assessment, Entry, EntryResult, Learner, Period, Requirement, YearInput, YearStatus
 from .pack import Pack, PackRegistry, apply_overlay, available_packs, load_overlay_file, load_pack, validate_file
-from .windows import academic_year_for, period
+from .windows import CalendarPosition, academic_year_for, calendar_position, period
 
 __all__ = [
     "Assessment",
@@ -30,6 +30,8 @@ __all__ = [
     "YearInput",
     "YearStatus",
     "academic_year_for",
+    "calendar_position",
+    "CalendarPosition",
     "apply_overlay",
     "available_packs",
     "evaluate",

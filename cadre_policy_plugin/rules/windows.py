@@ -8,7 +8,8 @@ keeps start ≤ end, so one calendar year holds exactly one academic year.
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from .model import Period
 
@@ -53,3 +54,48 @@ def academic_year_for(pack, day):
 def inclusive_days(first, last):
     """Days from ``first`` to ``last``, both counted (20 Dec to 20 Dec is one day)."""
     return (last - first).days + 1
+
+
+GAP = "gap"
+
+
+@dataclass(frozen=True)
+class CalendarPosition:
+    """
+    Where a day stands in a pack's calendar, for telling a learner *before* they study.
+
+    ``kind`` is ``"year"``, ``"makeup"``, ``"statistics"`` or ``"gap"`` (a day no academic
+    year owns, such as Anhui's December).  ``counts_for`` is the academic year that hours
+    earned that day count for (``None`` in a statistics period or a gap).  ``phase_ends``
+    is the last day of the current phase, ``days_left`` the days from the day to it (both
+    counted), and ``next_year_starts`` the first day of the next academic year.
+    """
+
+    day: date
+    kind: str
+    counts_for: int | None
+    period: Period
+    phase_ends: date
+    days_left: int
+    next_year_starts: date
+
+
+def calendar_position(pack, day):
+    """The :class:`CalendarPosition` of ``day`` under ``pack`` (see its docstring)."""
+    window = period(pack, day.year)
+    following = period(pack, day.year + 1).start
+    year, kind = academic_year_for(pack, day)
+    if kind == YEAR:
+        ends = window.end
+    elif kind == MAKEUP:
+        ends = window.makeup_end
+    elif kind == STATISTICS:
+        ends = window.statistics[1]
+    elif day < window.start:
+        kind, ends = GAP, window.start - timedelta(days=1)
+    else:
+        kind, ends = GAP, following - timedelta(days=1)
+    counts_for = year if kind in (YEAR, MAKEUP) else None
+    next_start = window.start if day < window.start else following
+    return CalendarPosition(day=day, kind=kind, counts_for=counts_for, period=window, phase_ends=ends,
+                            days_left=inclusive_days(day, ends), next_year_starts=next_start)

@@ -32,7 +32,7 @@ from cadre_policy_plugin.models import EvidenceType, LearnerProfile
 from cadre_policy_plugin.models.learners import ID_NUMBER_MESSAGES
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.audit import audit
-from cadre_policy_plugin.services.evaluation import evaluate_year
+from cadre_policy_plugin.services.reasons import reason_text
 from cadre_policy_plugin.services.roster_import import ImportReport, RowResult
 from cadre_policy_plugin.services.tabular import RowError, parse_date, read_table, text
 
@@ -158,8 +158,9 @@ def _refusal(exc, columns):
 
 
 def _uncounted_reason(profile, entry):
-    _pack, status = evaluate_year(profile, entry.earned_on.year)
-    return next((result.reason for result in status.entries if result.id == entry.uuid), "") or ""
+    """Why the credited row counts for nothing: the sentence, with the engine's code for machines."""
+    code = entry.excluded_reason
+    return f"{reason_text(code)} ({code})" if code else ""
 
 
 def import_entries(data, filename="", *, admin, reason, dry_run=False, progress=None):

@@ -8,13 +8,16 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from cadre_policy_plugin.data import YearTotals
 from cadre_policy_plugin.models import AnnualCertificate, LearnerProfile, LedgerEntry, OrgNode, YearStatus
 from cadre_policy_plugin.policy import NoPolicyError
+from cadre_policy_plugin.services.calendar import notice_for_pack, pack_name
 from cadre_policy_plugin.services.evaluation import current_year, evaluate_year
 from cadre_policy_plugin.services.ledger import to_data
 from cadre_policy_plugin.services.profiles import profile_of
+from cadre_policy_plugin.services.reasons import reason_text
 
 ZERO = Decimal("0")
 
@@ -101,8 +104,9 @@ def profile_dict(profile):
 def _entry_dict(row, judged):
     data = to_data(row)
     result = judged.get(data.uuid)
+    code = result.get("reason") if result else None
     return {**data.__dict__, "counted": bool(result and result["counted"]),
-            "excluded_reason": result.get("reason") if result else None, "reversed": hasattr(row, "reversal")}
+            "excluded_reason": code, "excluded_reason_text": reason_text(code), "reversed": hasattr(row, "reversal")}
 
 
 def learner_file(user, year=None):
@@ -113,7 +117,8 @@ def learner_file(user, year=None):
     profile = profile_of(user)
     if profile is None:
         raise LearnerProfile.DoesNotExist(f"user {getattr(user, 'pk', user)} has no learner profile")
-    year = year or current_year()
+    today = timezone.localdate()
+    year = year or today.year
     try:
         pack, status = evaluate_year(profile, year)
         status_dict = status.as_dict()
@@ -126,6 +131,8 @@ def learner_file(user, year=None):
     certificate = AnnualCertificate.objects.filter(user=profile.user, year=year, revoked_at__isnull=True).first()
     return {
         "year": year, "profile": profile_dict(profile), "policy": pack.key if pack else None,
+        "policy_name": pack_name(pack) if pack else None,
+        "calendar": notice_for_pack(pack, today).as_dict() if pack and today.year == year else None,
         "status": status_dict, "entries": [_entry_dict(row, judged) for row in rows],
         "certificate": {"serial": certificate.serial, "verification_code": certificate.verification_code,
                         "issued_at": certificate.issued_at} if certificate else None,

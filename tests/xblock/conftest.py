@@ -11,14 +11,23 @@ import pytest
 
 from tests.plugin.factories import make_user
 
-from .runtime import install_clock, make_block
+from .runtime import ServerClock, make_block
 
-START = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+START = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai, inside every academic year
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return install_clock(monkeypatch, START)
+def clock(request):
+    """
+    The block tests' server clock (replaces the suite's ticking one): it stands still at
+    :data:`START`, or at the test's ``@pytest.mark.now``, until the test moves it.
+    """
+    from tests.clock import parse
+
+    marker = request.node.get_closest_marker("now")
+    server = ServerClock(parse(marker.args[0]) if marker else START)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

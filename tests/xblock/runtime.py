@@ -17,13 +17,13 @@ LMS's handler view calls it.
 import json
 from datetime import timedelta
 
+import time_machine
+from django.utils import timezone
 from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
 from webob import Request
 from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, IdGenerator, IdReader, KvsFieldData, Runtime
-
-from cadre_credits_xblock import clock
 
 COURSE = CourseLocator("cadre", "party-history", "2026")
 FIELDS = DictKeyValueStore()
@@ -130,21 +130,29 @@ def call(block, handler, data):
     return response.status_code, response.json_body
 
 
-class FakeClock:
-    """The server clock, moved by the test (never slept)."""
+class ServerClock:
+    """
+    The server clock of the block tests: time-machine, standing still, moved by the test.
+
+    Every reader of the time sees it (the block's ``clock.now()``, the plugin's
+    ``timezone.localdate()`` for the academic year, the database rows' timestamps), so a
+    learner verified on 5 March 2026 earns hours for 2026 whatever the machine's date.
+    """
 
     def __init__(self, start):
-        self.current = start
+        self._traveller = time_machine.travel(start, tick=False)
+        self._coordinates = self._traveller.start()
 
     def __call__(self):
-        return self.current
+        return timezone.now()
 
     def advance(self, seconds):
-        self.current += timedelta(seconds=seconds)
-        return self.current
+        self._coordinates.shift(timedelta(seconds=seconds))
+        return timezone.now()
 
+    def move_to(self, moment):
+        self._coordinates.move_to(moment)
+        return timezone.now()
 
-def install_clock(monkeypatch, start):
-    fake = FakeClock(start)
-    monkeypatch.setattr(clock, "now", fake)
-    return fake
+    def stop(self):
+        self._traveller.stop()

@@ -162,3 +162,31 @@ def test_year_line_without_a_required_quota_says_only_the_total(block_name, auth
     with translation.override("zh-hans"):
         html = block.runtime.render(block, "student_view").content
     assert "本年度已完成 0 / 50 学时</p>" in html
+
+
+@pytest.mark.now("2026-12-02T09:00:00+08:00")
+def test_in_anhuis_december_the_lecture_warns_before_play_that_hours_count_for_no_year(block_name, author):
+    cadre = make_profile(make_tree("anhui-2019")["a"]).user
+    make_block(block_name, author, duration_seconds=600, checks_required=0, video_url="/media/x.mp4")
+    block = make_block(block_name, cadre)
+    with translation.override("zh-hans"):
+        html = block.runtime.render(block, "student_view").content
+    notice = html.index('class="cc-calendar cc-calendar-gap cc-calendar-warning"')
+    assert notice < html.index("<video")  # before the player: the learner knows before pressing play
+    assert 'role="alert"' in html[notice:html.index("<video")]
+    assert "当前不在任何学年内：现在学习获得的学时不计入任何学年。" in html
+    assert "2027学年于2027年1月1日开始。" in html
+    with translation.override("en"):
+        html = block.runtime.render(block, "student_view").content
+    assert "No academic year is open: hours you earn now count for no year." in html
+
+
+@pytest.mark.now("2027-11-03T09:00:00+08:00")
+def test_in_the_make_up_month_the_lecture_says_it_is_one(block_name, author):
+    cadre = make_profile(make_tree("anhui-2019")["a"]).user
+    make_block(block_name, author, duration_seconds=600, checks_required=0, video_url="/media/x.mp4")
+    block = make_block(block_name, cadre)
+    with translation.override("zh-hans"):
+        html = block.runtime.render(block, "student_view").content
+    assert 'class="cc-calendar cc-calendar-makeup"' in html and 'role="note"' in html
+    assert "补学补考期：今天获得的学时仍计入2027学年。" in html

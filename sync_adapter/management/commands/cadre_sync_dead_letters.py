@@ -15,6 +15,7 @@ A reason ending in ``:`` matches every reason with that prefix (``rejected:``).
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from sync_adapter import dead_letters
 from sync_adapter.models import OutboxRecord
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         for row in rows:
             self.stdout.write(f"{row.pk:8d}  user {row.user_id}  entry {row.entry_uuid}  {row.dead_reason}"
-                              f"  attempts {row.attempts}  since {row.dead_at:%Y-%m-%d %H:%M}")
+                              f"  attempts {row.attempts}  since {timezone.localtime(row.dead_at):%Y-%m-%d %H:%M}")
 
     def do_show(self, options):
         try:

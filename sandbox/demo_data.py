@@ -162,12 +162,17 @@ COURSES = (
 )
 
 # ------------------------------------------------------------------ history
-# (username, slug, entry kwargs for api.add_entry, entered by, revoke reason or None)
+# (username, slug, entry kwargs for api.add_entry, entered by, revoke reason or None).
+# Dates are relative to the sandbox's today (SANDBOX_NOW or the real one): "last-MM-DD" is
+# that day of last year, "current-MM-DD" that day of this year but never after today.
 HISTORY = (
-    ("learner_veteran", "2025-required", {"source": "online_course", "category": "required", "hours": "30",
-                                          "exam_passed": True, "earned_on": "2025-04-15"}, "admin_luyang", None),
-    ("learner_veteran", "2025-special", {"source": "special_course", "category": "elective", "hours": "24",
-                                         "earned_on": "2025-06-20"}, "admin_luyang", None),
+    ("learner_veteran", "last-required", {"source": "online_course", "category": "required", "hours": "30",
+                                          "exam_passed": True, "earned_on": "last-04-15"}, "admin_luyang", None),
+    ("learner_veteran", "last-special", {"source": "special_course", "category": "elective", "hours": "24",
+                                         "earned_on": "last-06-20"}, "admin_luyang", None),
+    # Anhui's December belongs to no academic year (Art. 9): on record, counted for nothing, and why.
+    ("learner_county", "last-december-live", {"source": "live_class", "category": "elective", "hours": "2",
+                                              "earned_on": "last-12-10"}, "admin_fgw", None),
     ("learner_veteran", "current-live", {"source": "live_class", "category": "elective", "hours": "4",
                                          "earned_on": "current-03-10"}, "admin_luyang", None),
     ("learner_bureau", "current-required", {"source": "online_course", "category": "required", "hours": "12",

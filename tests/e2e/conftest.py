@@ -23,12 +23,17 @@ from tests.services import in_ci
 
 #: The browser journey's day: a Tuesday in March 2027, inside every pack's academic year.
 JOURNEY_NOW = "2027-03-16T09:30:00+08:00"
+#: A day of Anhui's December gap (no academic year) in the same journey's calendar.
+DECEMBER_NOW = "2027-12-03T10:00:00+08:00"
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 #: Chromium resolves no name and connects nowhere but loopback: every host maps to
-#: NOTFOUND except 127.0.0.1, and the background services (updates, sync, sign-in,
-#: autofill, safe browsing, metrics) are off.  tests/e2e/test_no_network.py checks it.
+#: NOTFOUND except 127.0.0.1, the background services are off (updates, sync, network
+#: time, safe browsing, autofill, metrics), and the Google endpoints that still start at
+#: launch (account list, component updates) point at the discard port on loopback.
+#: tests/e2e/test_no_network.py reads Chromium's NetLog to prove it.
+NOWHERE = "http://127.0.0.1:9"
 CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--no-sandbox",
@@ -39,13 +44,18 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
+    # One --disable-features only: Chromium keeps the last one it is given.
     "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate,"
-    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,NetworkTimeServiceQuerying",
     "--no-default-browser-check",
     "--no-first-run",
     "--no-pings",
     "--metrics-recording-only",
     "--safebrowsing-disable-auto-update",
+    f"--gaia-url={NOWHERE}",
+    f"--google-apis-url={NOWHERE}",
+    f"--lso-url={NOWHERE}",
+    f"--component-updater=url-source={NOWHERE}/update",
 ]
 
 
@@ -125,7 +135,7 @@ def sandbox(tmp_path_factory, browser):
     registry_log = open(log_dir / "e2e-registry.log", "w")  # noqa: SIM115 - closed at teardown
     server_log = open(log_dir / "e2e-sandbox.log", "w")  # noqa: SIM115
     registry = subprocess.Popen(
-        [sys.executable, "-m", "sync_adapter.reference_registry", "serve", "--host", "127.0.0.1",
+        [sys.executable, "-m", "sandbox.registry", "serve", "--host", "127.0.0.1",
          "--port", str(registry_port), "--db", str(var_dir / "registry.sqlite3")],
         cwd=REPO, stdout=registry_log, stderr=subprocess.STDOUT,
         env={**env, "CADRE_REGISTRY_KEYS": "e2e-key:e2e-secret-not-for-production",
@@ -155,6 +165,37 @@ def sandbox(tmp_path_factory, browser):
                 process.kill()
         registry_log.close()
         server_log.close()
+
+
+def start_server(sandbox, name, **env):
+    """Another sandbox server process on the same database (e.g. on another day)."""
+    port = free_port()
+    log = open(REPO / "test-artifacts" / f"e2e-sandbox-{name}.log", "w")  # noqa: SIM115 - closed by the caller
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.manage", "serve", f"127.0.0.1:{port}"],
+        cwd=REPO, env={**sandbox.env, **env}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    return Sandbox(f"http://127.0.0.1:{port}/", sandbox.registry_url, sandbox.var_dir, {**sandbox.env, **env}), \
+        process, log
+
+
+@pytest.fixture(scope="session")
+def december_sandbox(sandbox):
+    """
+    The same sandbox seen on a day of Anhui's December (``DECEMBER_NOW``): a second server
+    on the same database whose clock stands in the gap, ticker off (the first one delivers).
+    """
+    server, process, log = start_server(sandbox, "december", **{ENV_VAR: DECEMBER_NOW, "SANDBOX_TICK_SECONDS": "0"})
+    try:
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,12 @@ import time
 import openpyxl
 import pytest
 
+from tests.e2e.conftest import JOURNEY_NOW
+
 pytestmark = pytest.mark.e2e
+
+#: The demo data is loaded on JOURNEY_NOW; "last year" is the year before it.
+LAST_YEAR = int(JOURNEY_NOW[:4]) - 1
 
 PASSWORD = "demo1234"
 LEARNER = "learner_county"
@@ -160,7 +165,7 @@ def test_a_learner_without_an_approved_profile_is_refused_enrolment_with_a_reaso
 def test_last_years_annual_certificate_is_in_the_file_and_verifies_publicly(sandbox, new_page, shoot):
     page = new_page()
     sign_in(page, sandbox, "learner_veteran")
-    last_year = time.localtime().tm_year - 1
+    last_year = LAST_YEAR
     page.goto(sandbox.url(f"/my/file/?year={last_year}"))
     assert "已完成年度学时要求" in page.inner_text("[data-testid=file-met]")
     link = page.wait_for_selector("[data-testid=certificate-verify]")
@@ -176,3 +181,39 @@ def test_last_years_annual_certificate_is_in_the_file_and_verifies_publicly(sand
     assert "吴示范" in status.inner_text() and str(last_year) in status.inner_text()
     assert "340" not in visitor.inner_text("body").replace(code, "")
     shoot(visitor, "certificate-verified")
+
+
+def test_in_anhuis_december_the_lecture_warns_before_play_and_the_file_explains_why_hours_did_not_count(
+        december_sandbox, new_page, shoot):
+    page = new_page()
+    sign_in(page, december_sandbox, LEARNER)
+
+    # The course list says it first: hours earned now count for no academic year.
+    notice = page.wait_for_selector("[data-testid=calendar-notice]")
+    assert notice.get_attribute("data-kind") == "gap" and notice.get_attribute("role") == "alert"
+    assert "不计入任何学年" in notice.inner_text()
+    assert "安徽省干部网络培训管理办法（2019）" in notice.inner_text()
+
+    # The lecture says it again above the player, before anything is played.
+    page.goto(december_sandbox.url(f"/courses/{COURSE_ID}/"))
+    if page.query_selector("[data-testid=enroll]") is not None:
+        page.click("[data-testid=enroll]")
+    calendar = page.wait_for_selector(".cc-calendar")
+    assert calendar.get_attribute("data-kind") == "gap" and calendar.get_attribute("role") == "alert"
+    assert "当前不在任何学年内" in calendar.inner_text()
+    assert f"{LAST_YEAR + 2}学年于{LAST_YEAR + 2}年1月1日开始" in calendar.inner_text()
+    assert page.evaluate("document.querySelector('.cc-video').paused")
+    assert calendar.bounding_box()["y"] < page.query_selector(".cc-video").bounding_box()["y"]
+    shoot(page, "december-lecture-notice-before-play")
+
+    # Last December's live class is in the file, not counted, with the reason as a sentence.
+    page.goto(december_sandbox.url(f"/my/file/?year={LAST_YEAR}"))
+    reason = page.wait_for_selector("[data-testid=excluded-reason][data-code=outside_academic_year]")
+    assert "不计入任何学年" in reason.inner_text() and "outside_academic_year" not in reason.inner_text()
+    assert "安徽省干部网络培训管理办法（2019）" in page.inner_text("[data-testid=file-policy]")
+    shoot(page, "training-file-uncounted-reason")
+    page.select_option("#language-select", "en")
+    reason = page.wait_for_selector("[data-testid=excluded-reason][data-code=outside_academic_year]")
+    assert "counts for no year" in reason.inner_text()
+    page.select_option("#language-select", "zh-hans")
+    page.wait_for_selector("[data-testid=excluded-reason]:has-text('不计入任何学年')")

@@ -59,9 +59,10 @@ def _manage(env, *args):
     ).stdout
 
 
-def test_loading_the_demo_data_twice_duplicates_nothing(tmp_path):
+def test_loading_the_demo_data_twice_duplicates_nothing(tmp_path, clock):
     env = {
         **os.environ,
+        **clock.env(),  # the demo's dates are relative to the sandbox's today
         "DJANGO_SETTINGS_MODULE": "sandbox.settings",
         "SANDBOX_VAR_DIR": str(tmp_path),
         "SANDBOX_DB": "sqlite",
@@ -82,7 +83,7 @@ def test_loading_the_demo_data_twice_duplicates_nothing(tmp_path):
     assert first["cadre_policy.LearnerProfile"] == 7
     assert first["cadre_policy.OrgNode"] == 14
     assert first["sandbox_courseware.Course"] == 3
-    # 8 history entries and 1 reversal, each with its outbox row; last year's certificate.
-    assert first["cadre_policy.LedgerEntry"] == 9
-    assert first["cadre_sync.OutboxRecord"] == 9
+    # 9 history entries and 1 reversal, each with its outbox row; last year's certificate.
+    assert first["cadre_policy.LedgerEntry"] == 10
+    assert first["cadre_sync.OutboxRecord"] == 10
     assert first["cadre_policy.AnnualCertificate"] == 1

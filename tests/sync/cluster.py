@@ -71,7 +71,7 @@ class Cluster:
             cur.execute(f"DROP DATABASE IF EXISTS `{self.database}`")
             cur.execute(f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4")
         self.manage("migrate", "--noinput", "-v", "0")
-        self.start("registry", [sys.executable, "-m", "sync_adapter.reference_registry", "serve",
+        self.start("registry", [sys.executable, "-m", "sandbox.registry", "serve",
                                 "--port", str(self.port), "--db", str(self.workdir / "registry.sqlite3")])
         self.wait_for(lambda: self._registry_up(), 20, "the reference registry to start")
         self.start("beat", [sys.executable, "-m", "celery", "-A", "tests.sync.celery_app", "beat",

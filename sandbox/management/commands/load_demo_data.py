@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from sandbox import demo_data
@@ -29,11 +30,15 @@ log = logging.getLogger(__name__)
 
 
 def resolve_date(text, today=None):
-    """``"2025-04-15"`` or ``"current-03-10"`` (this year, never after today)."""
-    today = today or date.today()
-    if text.startswith("current-"):
-        month, day = (int(part) for part in text[len("current-"):].split("-"))
-        return min(date(today.year, month, day), today)
+    """
+    ``"2025-04-15"``, ``"current-03-10"`` (this year, never after today) or ``"last-12-10"``
+    (that day of last year); today is the local date of the sandbox (``SANDBOX_NOW``).
+    """
+    today = today or timezone.localdate()
+    for prefix, year in (("current-", today.year), ("last-", today.year - 1)):
+        if text.startswith(prefix):
+            month, day = (int(part) for part in text[len(prefix):].split("-"))
+            return min(date(year, month, day), today)
     return date.fromisoformat(text)
 
 
@@ -169,5 +174,5 @@ class Command(BaseCommand):
                 if data is not None:
                     self.api.revoke_entry(data.uuid, by=admin, reason=revoke_reason)
         # Last year's met quota issues the annual certificate (Anhui Art. 11).
-        last_year = date.today().year - 1
+        last_year = timezone.localdate().year - 1
         self.api.recompute_year_status(users["learner_veteran"], years=[last_year])

@@ -131,6 +131,16 @@ def test_anhui_required_share_is_set_by_an_overlay_not_by_the_pack():
     assert not st.met
 
 
+def test_anhui_required_share_is_a_share_of_the_quota_not_of_the_hours_earned():
+    """ADR 0003: 80 hours earned with a 50 % share still need 25 required hours, not 40."""
+    pack = apply_overlay(load_pack("anhui-2019"), ANHUI_SHARE_OVERLAY, origin="test-unit.yaml")
+    st = status(None, [entry(id="r", hours="25", category="required", exam_passed=True),
+                       entry(id="e", hours="55", category="elective")], pack=pack)
+    assert req(st, "total").earned == D("80")
+    assert req(st, "required").needed == D("25")
+    assert st.met
+
+
 def test_nei_mongol_online_hours_over_50_count_as_50_for_county_level():
     entries = [entry(id="online", hours="60", category="elective"),
                entry(id="offline", source="offline_training", half_days="15")]  # 60 hours

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sandbox.clock import ENV_VAR, SHANGHAI, parse
+from sandbox.clock import ENV_VAR, SHANGHAI, parse, timeline_env
 
 #: A Tuesday in mid-June 2027, 10:00 in Shanghai: inside the academic year of all four
 #: packs (Fujian to 20 Dec, Anhui to 31 Oct, Loudi and Inner Mongolia the calendar year),
@@ -31,7 +31,16 @@ from sandbox.clock import ENV_VAR, SHANGHAI, parse
 DEFAULT_NOW = datetime(2027, 6, 15, 10, 0, tzinfo=SHANGHAI)
 
 
-__all__ = ["DEFAULT_NOW", "ENV_VAR", "SHANGHAI", "Clock", "parse"]
+__all__ = ["DEFAULT_NOW", "ENV_VAR", "SHANGHAI", "Clock", "parse", "real_time"]
+
+
+def real_time():
+    """The machine's Unix time, whatever the test's clock says (time-machine's escape hatch)."""
+    import time
+
+    import time_machine
+
+    return time_machine.escape_hatch.time.time() if time_machine.escape_hatch.is_travelling() else time.time()
 
 
 class Clock:
@@ -55,8 +64,8 @@ class Clock:
         return datetime.now(tz=SHANGHAI)
 
     def env(self):
-        """Environment entries that put a subprocess on this clock (see module doc)."""
-        return {ENV_VAR: self.now().isoformat()}
+        """Environment entries that put a subprocess on this clock, ticking with it (see module doc)."""
+        return timeline_env(self.now(), real_time())
 
     def stop(self):
         if self._traveller is not None:

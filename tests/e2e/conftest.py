@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.clock import ENV_VAR
+from sandbox.clock import timeline_env
+from tests.clock import real_time
 from tests.services import in_ci
 
 #: The browser journey's day: a Tuesday in March 2027, inside every pack's academic year.
@@ -127,8 +128,9 @@ def sandbox(tmp_path_factory, browser):
         "SANDBOX_DEMO_FAST": "1",
         "SANDBOX_TICK_SECONDS": "2",
         "PYTHONUNBUFFERED": "1",
-        # The journey runs on a named day inside every academic year (tests/clock.py).
-        ENV_VAR: JOURNEY_NOW,
+        # The journey runs on a named day inside every academic year, one timeline for
+        # the registry and the server (tests/clock.py, sandbox/clock.py).
+        **timeline_env(JOURNEY_NOW, real_time()),
     }
     env.pop("SANDBOX_CELERY_BROKER", None)
     env.pop("CADRE_TEST_DB", None)
@@ -186,7 +188,8 @@ def december_sandbox(sandbox):
     The same sandbox seen on a day of Anhui's December (``DECEMBER_NOW``): a second server
     on the same database whose clock stands in the gap, ticker off (the first one delivers).
     """
-    server, process, log = start_server(sandbox, "december", **{ENV_VAR: DECEMBER_NOW, "SANDBOX_TICK_SECONDS": "0"})
+    server, process, log = start_server(sandbox, "december", **timeline_env(DECEMBER_NOW, real_time()),
+                                           SANDBOX_TICK_SECONDS="0")
     try:
         yield server
     finally:

@@ -6,7 +6,11 @@ import os
 
 from celery import Celery
 
+from sandbox.clock import start_from_environment
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.sync.worker_settings")
+# Beat reads the settings late; the clock must be right from its first schedule.
+start_from_environment()
 
 app = Celery("cadre_sync_it")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -30,6 +30,16 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture
+def clock():
+    """
+    The one place the suite keeps the machine's clock: these scenarios compare times across
+    the cluster's processes (leases, retries) and never a date (the records carry their own
+    years), and the subprocesses run on the real clock (see ``Cluster.clock_env``).
+    """
+    return None
+
+
+@pytest.fixture
 def fresh(cluster):
     cluster.reset()
     yield cluster

@@ -10,16 +10,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cadre_policy_plugin.models import EvidenceType, OrgNode
-from cadre_policy_plugin.services import annual, calendar, courses, ledger, profiles, reasons, reports, scope
+from cadre_policy_plugin.services import (
+    annual,
+    calendar,
+    courses,
+    ledger,
+    node_policy,
+    profiles,
+    reasons,
+    reports,
+    roles,
+    scope,
+)
 from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
-    "CourseCreditSpecData", "add_entry", "administered_units", "award_course_hours", "course_verification_complete",
-    "excluded_reason_text", "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "learner_calendar",
-    "learner_file", "learner_year_summary",
-    "learning_rules_for", "ledger_entries_since", "recompute_year_status", "register_credit_block",
-    "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "unit_summary",
-    "verify_annual_certificate", "verified_seconds_for_course", "year_totals",
+    "ACADEMY_GROUP", "ACADEMY_PERMISSION", "add_entry", "administered_units", "administrator_roles",
+    "AdministratorRoleData", "award_course_hours", "can_manage_learner", "can_manage_unit", "can_view_learner",
+    "can_view_unit", "course_verification_complete", "CourseCreditSpecData", "excluded_reason_text",
+    "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "installed_policy_keys", "is_academy_staff",
+    "learner_calendar", "learner_file", "learner_year_summary", "learning_rules_for", "ledger_entries_since",
+    "person_label", "recompute_year_status", "register_credit_block", "registry_identity", "report_block_verified",
+    "revoke_entry", "set_course_credit_spec", "set_node_policy", "unit_summary", "verified_seconds_for_course",
+    "verify_annual_certificate", "year_totals",
 ]
 
 
@@ -190,3 +203,75 @@ def verify_annual_certificate(code):
         return None
     return {"serial": cert.serial, "year": cert.year, "real_name": cert.real_name, "unit_name": cert.unit_name,
             "totals": cert.totals, "unit_of_measure": cert.unit_of_measure, "issued_at": cert.issued_at}
+
+
+# ------------------------------------------------------------------ roles (ADR 0015)
+ACADEMY_PERMISSION = roles.ACADEMY_PERMISSION
+ACADEMY_GROUP = roles.ACADEMY_GROUP
+
+
+@dataclass(frozen=True)
+class AdministratorRoleData:
+    """One ``UnitAdministrator`` grant: the node and ``role`` (``"admin"`` 管理员 or ``"liaison"`` 联络员)."""
+
+    unit_code: str
+    unit_name: str
+    role: str
+
+    @property
+    def can_change(self):
+        return self.role == roles.ADMIN
+
+
+def is_academy_staff(user):
+    """``cadre_policy.manage_academy`` (or superuser): the tree, packs, overlays, credit specs; never ``is_staff``."""
+    return roles.is_academy_staff(user)
+
+
+def administrator_roles(user):
+    """The user's unit grants, top-down (empty for academy staff, who see every unit, and for learners)."""
+    return [AdministratorRoleData(code, name, role) for code, name, role in roles.roles_of(user)]
+
+
+def _unit(code):
+    return OrgNode.objects.filter(code=code).first()
+
+
+def can_view_unit(user, code):
+    """True when ``user`` may read unit ``code`` and below (any role; academy staff everywhere)."""
+    return scope.can_view_node(user, _unit(code))
+
+
+def can_manage_unit(user, code):
+    """True when ``user`` may change things in unit ``code`` and below (管理员, or academy staff)."""
+    return scope.can_manage_node(user, _unit(code))
+
+
+def can_view_learner(user, learner_user):
+    return scope.can_view_learner(user, learner_user)
+
+
+def can_manage_learner(user, learner_user):
+    return scope.can_manage_learner(user, learner_user)
+
+
+def person_label(user):
+    """How administrators see a person: real name and user name, any ID number in it masked."""
+    return roles.display_name(user)
+
+
+def installed_policy_keys():
+    """The pack keys and regions a node may name (never a path)."""
+    from cadre_policy_plugin.policy import installed_policy_keys as keys
+
+    return sorted(keys())
+
+
+def set_node_policy(code, *, by, policy_key=None, overlay=None, reason=""):
+    """
+    Set unit ``code``'s policy pack and/or overlay (academy staff only; audited with
+    before and after).  Raises ``PermissionDenied``, ``ValidationError`` or
+    ``OrgNode.DoesNotExist``.
+    """
+    node = OrgNode.objects.get(code=code)
+    node_policy.set_node_policy(node, by=by, policy_key=policy_key, overlay=overlay, reason=reason)

@@ -54,8 +54,11 @@ def check_policy_and_font(app_configs=None, **kwargs):
     key = value.get("DEFAULT_POLICY_KEY")
     if key:
         from cadre_policy_plugin import rules
+        from cadre_policy_plugin.policy import installed_policy_keys
 
         try:
+            if key not in installed_policy_keys():
+                raise rules.PackError("DEFAULT_POLICY_KEY", "not an installed pack key or region (never a path)")
             rules.load_pack(key)
         except rules.PackError as exc:
             problems.append(Error(f"CADRE_POLICY['DEFAULT_POLICY_KEY'] = {key!r} does not load: {exc}",

@@ -78,6 +78,16 @@ def mask_id_number(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# An ID number inside other text: 18 characters (17 digits and a digit or X) or the
+# 15-digit first-generation number, not part of a longer run of digits.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """``text`` with every ID-number-shaped run masked (a user name that is an ID number)."""
+    return _ID_IN_TEXT.sub(lambda match: mask_id_number(match.group(0)), text or "")
+
+
 def hash_id_number(value: str, key: bytes) -> str:
     """
     Keyed hash (HMAC-SHA256, hex) used for lookup and the one-person-one-account rule.

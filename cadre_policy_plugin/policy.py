@@ -53,13 +53,40 @@ def _build_pack(policy_key, overlays, year=None):
     return pack
 
 
+def installed_policy_keys():
+    """
+    The keys a node's ``policy_key`` (and ``DEFAULT_POLICY_KEY``) may name: the installed
+    packs' keys and their regions.  Never a file path: loading a pack from a path is for
+    the ``cadre-hours`` CLI only (issue 10: a path made any readable YAML on the server
+    the policy).
+    """
+    from cadre_policy_plugin import rules
+
+    packs = rules.available_packs()
+    return frozenset(pack.key for pack in packs) | frozenset(pack.region for pack in packs)
+
+
+def policy_key_choices():
+    """``(value, label)`` pairs of :func:`installed_policy_keys` for forms (regions first, then packs)."""
+    from cadre_policy_plugin import rules
+
+    packs = rules.available_packs()
+    regions = sorted({pack.region for pack in packs})
+    choices = [(region, _("%(region)s (the version in force each year)") % {"region": region}) for region in regions]
+    choices += [(pack.key, f"{pack.key} · {pack.title.get('zh-Hans') or pack.key}") for pack in packs]
+    return choices
+
+
 def _base_pack(rules, policy_key, year):
     """
     The pack for ``year``: a region key (``anhui``) picks the version in force that year,
     so a later notice replaces an earlier one only for later years.  A year no version
     covers (or a pack key named outright) falls back to the key as configured, so
-    evaluating a year before a notice took effect never fails.
+    evaluating a year before a notice took effect never fails.  Only installed keys
+    load (a path stored before this rule existed loads nothing).
     """
+    if policy_key not in installed_policy_keys():
+        raise rules.PackError("policy_key", "not an installed policy pack")
     if year is None:
         return rules.load_pack(policy_key)
     try:
@@ -101,9 +128,13 @@ def pack_for_profile(profile, year=None):
 
 
 def validate_node_policy(node):
-    """Model ``clean()`` for OrgNode: the pack loads and the overlay applies to it."""
+    """Model ``clean()`` for OrgNode: an installed pack, and the overlay applies to it."""
     from cadre_policy_plugin import rules
 
+    if node.policy_key and node.policy_key not in installed_policy_keys():
+        # Never echo what a path would read: the key is refused before anything loads.
+        raise ValidationError({"policy_key": _("Choose one of the installed policy packs.")},
+                              code="policy_key_not_installed")
     try:
         parse_overlay(node.overlay)
     except ValidationError as exc:

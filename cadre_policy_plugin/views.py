@@ -28,7 +28,7 @@ def verify_certificate(request):
 @require_GET
 def certificate_pdf(request, serial):
     cert = AnnualCertificate.objects.filter(serial=serial, revoked_at__isnull=True).select_related("user").first()
-    if cert is None or not (cert.user_id == request.user.pk or scope.can_administer_learner(request.user, cert.user)):
+    if cert is None or not (cert.user_id == request.user.pk or scope.can_view_learner(request.user, cert.user)):
         raise Http404
     response = HttpResponse(render_certificate(cert), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.serial}.pdf"'

@@ -3,7 +3,7 @@ The plugin's models, split by concept (one module each); import them from here.
 
 Other apps never import these: they go through ``cadre_policy_plugin.api``.
 """
-from cadre_policy_plugin.models.admins import UnitAdministrator
+from cadre_policy_plugin.models.admins import AdministratorRole, UnitAdministrator
 from cadre_policy_plugin.models.audit import AuditImmutableError, AuditLog
 from cadre_policy_plugin.models.certificates import AnnualCertificate
 from cadre_policy_plugin.models.courses import (
@@ -33,6 +33,7 @@ from cadre_policy_plugin.models.status import YearStatus
 
 __all__ = [
     "LEAVING_STATUSES",
+    "AdministratorRole",
     "AnnualCertificate",
     "AuditImmutableError",
     "AuditLog",

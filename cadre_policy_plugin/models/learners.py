@@ -7,6 +7,8 @@ so no query ever needs the plain number in a WHERE clause (ADR 0011).  Leaving
 (retired, resigned, deceased, transferred) deactivates the Open edX account and keeps
 the training file.
 """
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -14,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_policy_plugin import identity
 from cadre_policy_plugin.conf import id_hash_key
+
+log = logging.getLogger(__name__)
 
 ID_NUMBER_MESSAGES = {
     "length": _("An ID number has 18 characters."),
@@ -126,12 +130,25 @@ class LearnerProfile(models.Model):
         return f"{self.real_name} ({self.masked_id_number})"
 
     def save(self, *args, **kwargs):
-        """Keep the hash in step and deactivate the account of a learner who left."""
+        """
+        Keep the hash in step and deactivate the account of a learner who left.
+
+        Only a plain learner account is switched off: a staff, superuser, academy-staff
+        or administrator account keeps its state (its rights are the academy's to
+        change, ADR 0015), so a profile saved as retired can never lock out an
+        administrator of another region or a superuser.
+        """
+        from cadre_policy_plugin.services import roles  # noqa: PLC0415 (services import the models)
+
         self.id_number = identity.normalize_id_number(self.id_number)
         self.id_number_hash = identity.hash_id_number(self.id_number, id_hash_key())
         with transaction.atomic():
             super().save(*args, **kwargs)
             if self.status in LEAVING_STATUSES and self.user.is_active:
+                if not roles.may_deactivate(self.user):
+                    log.warning("profile %s left; account %s kept active (staff or administrator account)",
+                                self.pk, self.user_id)
+                    return
                 type(self.user).objects.filter(pk=self.user_id).update(is_active=False)
                 self.user.is_active = False
 

@@ -66,6 +66,10 @@ class OrgNode(models.Model):
         verbose_name = _("organisation node")
         verbose_name_plural = _("organisation nodes")
         ordering = ("path",)
+        # The academy's own grant (ADR 0015): the tree, policy packs and overlays, course
+        # credit specs and the Django admin.  Held through the "cadre academy staff" group.
+        permissions = [("manage_academy", _("Can manage the academy: organisation tree, policy packs, overlays, "
+                                            "course credit specs"))]
 
     def __str__(self):
         return f"{self.name} ({self.code})"

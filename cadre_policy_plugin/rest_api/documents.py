@@ -36,7 +36,7 @@ class UploadEntryView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request, user_id):
-        learner = _learner_in_scope(request, user_id)
+        learner = _learner_in_scope(request, user_id, write=True)
         upload = request.FILES.get("document")
         if upload is None:
             return Response({"document": ["a PDF, JPEG or PNG file is required"]}, status=status.HTTP_400_BAD_REQUEST)

@@ -36,9 +36,11 @@ def _django_errors(exc):
     return getattr(exc, "message_dict", None) or {"detail": exc.messages}
 
 
-def _learner_in_scope(request, user_id):
+def _learner_in_scope(request, user_id, *, write=False):
+    """The learner, or 404 outside the caller's subtree (``write``: where their role may change things)."""
     learner = get_user_model().objects.filter(pk=user_id).first()
-    if learner is None or not scope.can_administer_learner(request.user, learner):
+    allowed = scope.can_manage_learner if write else scope.can_view_learner
+    if learner is None or not allowed(request.user, learner):
         raise Http404
     return learner
 
@@ -107,7 +109,7 @@ class LearnerEntriesView(APIView):
     permission_classes = [IsUnitAdministrator]
 
     def post(self, request, user_id):
-        learner = _learner_in_scope(request, user_id)
+        learner = _learner_in_scope(request, user_id, write=True)
         serializer = AddEntrySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -132,7 +134,7 @@ class RevokeEntryView(APIView):
 
     def post(self, request, entry_uuid):
         row = LedgerEntry.objects.select_related("user").filter(uuid=entry_uuid).first()
-        if row is None or not scope.can_administer_learner(request.user, row.user):
+        if row is None or not scope.can_manage_learner(request.user, row.user):
             raise Http404
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

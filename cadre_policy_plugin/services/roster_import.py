@@ -32,7 +32,7 @@ from cadre_policy_plugin import identity
 from cadre_policy_plugin.conf import id_hash_key
 from cadre_policy_plugin.models import LearnerProfile, LearnerStatus, OrgNode, PoliticalStatus, Rank
 from cadre_policy_plugin.models.learners import ID_NUMBER_MESSAGES
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services import roles, scope
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.tabular import RowError, parse_date, read_table, text
 
@@ -148,7 +148,7 @@ class ImportReport:
 
 
 def _require_administrator(admin):
-    if admin is None or not scope.is_administrator(admin):
+    if admin is None or scope.managed_nodes(admin) == []:  # a 联络员 reads only
         raise PermissionDenied(_("Only unit administrators may import."))
 
 
@@ -276,14 +276,14 @@ def _plan(parsed, nodes, report, approve, columns):
                                      "(one person, one account); ask that unit to transfer them."))
             elif row.username and row.username != profile.user.username:
                 error("username", _("This person already has the account %(username)s (one person, one account).")
-                      % {"username": profile.user.username})
+                      % {"username": roles.safe_username(profile.user.username)})
         else:
             user = users.get(username)
             if user is not None:
                 if hasattr(user, "cadre_profile"):
                     error("username", _("The username %(username)s belongs to another learner.")
                           % {"username": username})
-                elif user.is_staff or user.is_superuser:
+                elif roles.is_protected_account(user):  # staff, academy staff or an administrator
                     error("username", _("The username %(username)s belongs to a staff account.")
                           % {"username": username})
         if len(report.errors) > errors_before:
@@ -357,7 +357,7 @@ def import_roster(data, filename="", *, admin, dry_run=False, approve=False, pro
     nothing and ``ValidationError`` for a file that cannot be read at all.
     """
     _require_administrator(admin)
-    nodes = scope.administered_nodes(admin)
+    nodes = scope.managed_nodes(admin)
     report = ImportReport(kind="roster", sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     table = read_table(data, filename, ALIASES, required=REQUIRED)
     report.ignored_columns, report.encoding = table.ignored_columns, table.encoding

@@ -44,8 +44,22 @@ def make_profile(unit, user=None, *, rank="county", approved=True, id_number=Non
         mobile=extra.pop("mobile", "13800138000"), rank=rank, unit=unit, approved=approved, **extra)
 
 
-def make_admin(node, username=None):
-    """A staff user administering ``node`` (and everything below it)."""
-    user = make_user(username, is_staff=True)
-    UnitAdministrator.objects.create(user=user, node=node)
+def make_admin(node, username=None, *, role="admin", **extra):
+    """
+    A unit administrator of ``node`` (and everything below it): a plain account with a
+    ``UnitAdministrator`` row, no ``is_staff`` and no Django permission (ADR 0015).
+    """
+    user = make_user(username, **extra)
+    UnitAdministrator.objects.create(user=user, node=node, role=role)
     return user
+
+
+def make_academy_staff(username=None, **extra):
+    """An account in the "cadre academy staff" group (migration 0006), not ``is_staff`` unless asked."""
+    from django.contrib.auth.models import Group
+
+    from cadre_policy_plugin.services.roles import ACADEMY_GROUP
+
+    user = make_user(username, **extra)
+    user.groups.add(Group.objects.get(name=ACADEMY_GROUP))
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions

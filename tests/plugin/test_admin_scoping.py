@@ -28,7 +28,7 @@ def world():
     entry_a = api.award_course_hours(in_a.user, COURSE, evidence_type="certificate", evidence_ref=COURSE,
                                      earned_on=date(2026, 5, 1))
     return {"tree": tree, "a": in_a, "b": in_b, "entry_a": entry_a, "entry_b": entry_b,
-            "admin_a": make_admin(tree["a"], "admin_a")}
+            "admin_a": make_admin(tree["a"], "admin_a", is_staff=True)}
 
 
 def url(name, *args):

@@ -174,6 +174,9 @@ def test_admin_entry_page_links_the_document(world, client):
         world["a"].user, SimpleUploadedFile("x.pdf", data), source="offline_training", entered_by=world["admin_a"],
         reason="r", earned_on=date(2026, 4, 1), half_days=1)
     row = LedgerEntry.objects.get(uuid=entry.uuid)
+    for name in ("admin_a", "admin_b"):
+        world[name].is_staff = True
+        world[name].save()
     client.force_login(world["admin_a"])
     page = client.get(reverse("admin:cadre_policy_ledgerentry_change", args=[row.pk]))
     assert page.status_code == 200 and doc_url(document.sha256) in page.content.decode()

@@ -107,7 +107,7 @@ class Command(BaseCommand):
             profile.full_clean()
             profile.save()
         for username, real_name, node_codes, _desc, superuser in demo_data.ADMINISTRATORS:
-            user = self._user(username, real_name, staff=True, superuser=superuser)
+            user = self._user(username, real_name, staff=superuser, superuser=superuser)  # no is_staff (ADR 0015)
             users[username] = user
             for code in node_codes:
                 UnitAdministrator.objects.get_or_create(user=user, node=nodes[code])

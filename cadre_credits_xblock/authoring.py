@@ -17,7 +17,7 @@ from xblock.exceptions import JsonHandlerError
 
 from . import i18n, policy
 from . import verification as v
-from .compat import course_key_of, current_user, current_user_is_staff, usage_key_of
+from .compat import course_key_of, current_user, current_user_can_author, usage_key_of
 
 log = logging.getLogger(__name__)
 URL = re.compile(r"^(https?://|/)\S+$")
@@ -31,10 +31,12 @@ class AuthoringMixin:
         """
         Save the form; 400 with a translated message when a value is wrong.
 
-        Handlers are reachable from the LMS too, so only course staff may save: a
-        learner must never be able to change what a course is worth.
+        Handlers are reachable from the LMS too, so only Studio's course staff may save
+        (``compat.current_user_can_author``): in the LMS everybody, global staff
+        included, gets 403, since a learner's or a unit administrator's request must
+        never change what a course is worth.
         """
-        if not current_user_is_staff(self):
+        if not current_user_can_author(self):
             raise JsonHandlerError(403, "staff only")
         values = _validated(data)
         user = current_user(self)

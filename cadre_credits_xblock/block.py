@@ -19,6 +19,7 @@ from .views import ViewsMixin
 
 @XBlock.needs("user")
 @XBlock.wants("i18n")
+@XBlock.wants("studio_user_permissions")  # Studio only: the authoring guard (compat.current_user_can_author)
 class CadreCreditsXBlock(CreditBlockFields, ViewsMixin, AuthoringMixin, LearnerHandlersMixin, XBlock):
     """A lecture whose hours count only for server-verified learning time."""
 

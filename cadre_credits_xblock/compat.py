@@ -11,7 +11,10 @@ from django.contrib.auth import get_user_model
 
 # The key edx-platform's DjangoXBlockUserService puts the Django user id under.
 USER_ID_ATTR = "edx-platform.user_id"
-USER_IS_STAFF_ATTR = "edx-platform.user_is_staff"
+# The service edx-platform gives blocks in Studio only (cms ``load_services_for_studio``:
+# component_handler, studio_view): its ``can_write(context_key)`` is
+# ``has_studio_write_access``.  The LMS never provides it.
+STUDIO_PERMISSIONS_SERVICE = "studio_user_permissions"
 
 
 class LearnerRef(NamedTuple):
@@ -27,11 +30,23 @@ def current_user_id(block):
     return xb_user.opt_attrs.get(USER_ID_ATTR) if xb_user else None
 
 
-def current_user_is_staff(block):
-    """Course staff (or global staff) by the runtime's word: who may edit the course spec."""
-    service = block.runtime.service(block, "user")
-    xb_user = service.get_current_user() if service is not None else None
-    return bool(xb_user and xb_user.opt_attrs.get(USER_IS_STAFF_ATTR))
+def current_user_can_author(block):
+    """
+    Studio's answer to "may this user edit this course?", and only Studio's.
+
+    edx-platform gives blocks the ``studio_user_permissions`` service in Studio alone;
+    its ``can_write`` (``can_edit_content`` where openedx-authz replaced it) is
+    ``has_studio_write_access`` for the block's course or library.  In the LMS there is
+    no such service, so nobody authors there: the LMS's ``user_is_staff`` is true for
+    every Open edX global staff member on every course and is never an authoring grant
+    (issue 10: a unit administrator with ``is_staff`` rewrote a course from the LMS).
+    """
+    service = block.runtime.service(block, STUDIO_PERMISSIONS_SERVICE)
+    if service is None:
+        return False
+    check = getattr(service, "can_write", None) or getattr(service, "can_edit_content", None)
+    context = course_key_of(block)
+    return bool(check is not None and context is not None and check(context))
 
 
 def current_user(block):

@@ -26,13 +26,14 @@ from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
     "ACADEMY_GROUP", "ACADEMY_PERMISSION", "add_entry", "administered_units", "administrator_roles",
-    "AdministratorRoleData", "award_course_hours", "can_manage_learner", "can_manage_unit", "can_view_learner",
-    "can_view_unit", "course_verification_complete", "CourseCreditSpecData", "excluded_reason_text",
-    "get_course_credit_spec", "get_ledger_entry", "has_active_profile", "installed_policy_keys", "is_academy_staff",
-    "learner_calendar", "learner_file", "learner_year_summary", "learning_rules_for", "ledger_entries_since",
-    "person_label", "recompute_year_status", "register_credit_block", "registry_identity", "report_block_verified",
-    "revoke_entry", "set_course_credit_spec", "set_node_policy", "unit_summary", "verified_seconds_for_course",
-    "verify_annual_certificate", "year_totals",
+    "AdministratorRoleData", "award_course_hours", "can_manage_learner", "can_manage_unit", "can_read_evidence",
+    "can_view_learner", "can_view_unit", "course_verification_complete", "CourseCreditSpecData",
+    "excluded_reason_text", "get_course_credit_spec", "get_ledger_entry", "has_active_profile",
+    "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_file", "learner_year_summary",
+    "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
+    "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "set_node_policy",
+    "store_evidence_document", "unit_summary", "verified_seconds_for_course", "verify_annual_certificate",
+    "year_totals",
 ]
 
 
@@ -275,3 +276,26 @@ def set_node_policy(code, *, by, policy_key=None, overlay=None, reason=""):
     """
     node = OrgNode.objects.get(code=code)
     node_policy.set_node_policy(node, by=by, policy_key=policy_key, overlay=overlay, reason=reason)
+
+
+# ------------------------------------------------------------------ evidence (issue 10, part 4)
+def store_evidence_document(learner, upload, *, uploaded_by):
+    """
+    Store ``upload`` (PDF/JPEG/PNG by its bytes) as one of ``learner``'s documents, by
+    the learner or an administrator who may change their file; returns
+    ``{"sha256", "content_type", "size"}``.  An entry credited on it later cites it with
+    ``add_entry(evidence_type="upload", evidence_ref=sha256)``; an entry citing a
+    document that is not the learner's is refused (``ValidationError``).
+    """
+    from cadre_policy_plugin.services import evidence  # noqa: PLC0415 (evidence imports ledger)
+
+    document = evidence.store_for_learner(learner, upload, uploaded_by=uploaded_by)
+    return {"sha256": document.sha256, "content_type": document.content_type, "size": document.size}
+
+
+def can_read_evidence(user, sha256):
+    """True when ``user`` may download document ``sha256`` (its learner, their administrators, the academy)."""
+    from cadre_policy_plugin.services import evidence  # noqa: PLC0415
+
+    document = evidence.document_for_ref(sha256)
+    return document is not None and evidence.can_read_document(user, document)

@@ -1,37 +1,66 @@
 """
-Admin for learner profiles: the ID number is typed once and shown masked ever after.
+Admin for learner profiles (academy staff only): the ID number is typed once and shown
+masked ever after.
 
-The add form takes the full ID number; the change form shows only the masked value
-(an administrator corrects a wrong number by entering a new one in ``new_id_number``).
-Approving, and every other change, is audited with masked values only.
+The add form takes the learner's account by its exact user name, resolved among the
+accounts that may get a profile (``roles.accounts_for_new_profile``: no staff,
+superuser, academy or administrator account, none that already has one), so the page
+never lists the platform's accounts.  The change form shows only the masked number
+(a wrong number is corrected by entering a new one in ``new_id_number``); a full,
+valid ID number typed in the search box is looked up through its keyed hash (the page
+then carries the hash, not the number), never by a part of it.  Approving, and every
+other change, is audited with masked values only.
 """
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cadre_policy_plugin.admin.scoping import ScopedAdminMixin
+from cadre_policy_plugin.admin.scoping import AcademyAdminMixin, AccountField, person
 from cadre_policy_plugin.models import LearnerProfile
-from cadre_policy_plugin.models.learners import validate_id_number
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.models.learners import validate_id_number, validate_mobile
+from cadre_policy_plugin.services import roles
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.roster_import import activate_if_pending
+
+PROFILE_FIELDS = ["real_name", "mobile", "rank", "unit", "political_status", "post", "status", "approved",
+                  "registered_on"]
+
+
+class LearnerProfileAddForm(forms.ModelForm):
+    account = AccountField(label=_("user name"),
+                           help_text=_("The learner's exact user name. Staff, academy and administrator accounts, "
+                                       "and accounts that already have a profile, cannot be chosen."))
+
+    class Meta:
+        model = LearnerProfile
+        fields = ("real_name", "id_number", *PROFILE_FIELDS[1:])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("account") is not None:
+            self.instance.user = cleaned["account"]
+        return cleaned
 
 
 class LearnerProfileChangeForm(forms.ModelForm):
     new_id_number = forms.CharField(label=_("new ID number"), required=False, max_length=18,
                                     validators=[validate_id_number],
                                     help_text=_("Only to correct a wrong number; the current one is never shown."))
+    new_mobile = forms.CharField(label=_("new mobile number"), required=False, max_length=11,
+                                 validators=[validate_mobile],
+                                 help_text=_("Only to change the number; the current one is shown masked."))
 
     class Meta:
         model = LearnerProfile
-        fields = ("user", "real_name", "mobile", "rank", "unit", "political_status", "post", "status", "approved",
-                  "registered_on")  # never id_number: it is not shown whole
+        # never id_number or mobile: they are not shown whole; never the account: it is fixed
+        fields = [name for name in PROFILE_FIELDS if name != "mobile"]
 
     def save(self, commit=True):
         if self.cleaned_data.get("new_id_number"):
             self.instance.id_number = self.cleaned_data["new_id_number"]
+        if self.cleaned_data.get("new_mobile"):
+            self.instance.mobile = self.cleaned_data["new_mobile"]
         return super().save(commit)
 
     def clean(self):
@@ -43,45 +72,45 @@ class LearnerProfileChangeForm(forms.ModelForm):
 
 
 @admin.register(LearnerProfile)
-class LearnerProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LearnerProfileAdmin(AcademyAdminMixin, admin.ModelAdmin):
     list_display = ("real_name", "masked_id_number", "masked_mobile", "rank", "unit", "status", "approved")
     list_filter = ("status", "approved", "rank")
-    search_fields = ("real_name", "user__username")
-    readonly_fields = ("masked_id_number", "created", "modified")
+    search_fields = ("real_name", "=user__username")
+    readonly_fields = ("account", "masked_id_number", "masked_mobile", "created", "modified")
     actions = ("approve",)
-    autocomplete_fields = ()
+    id_hash_path = "id_number_hash"
 
-    def scope_queryset(self, request, qs):
-        return qs.in_subtree(scope.administered_nodes(request.user))
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number if obj is not None and obj.pk else "-"
 
-    def in_scope(self, request, obj):
-        return scope.can_administer_node(request.user, obj.unit)
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, obj):
+        return obj.masked_mobile if obj is not None and obj.pk else "-"
 
-    def get_readonly_fields(self, request, obj=None):
-        return (*self.readonly_fields, "user") if obj is not None else self.readonly_fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """A new profile is for a user who has none yet (one person, one account)."""
-        if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(cadre_profile__isnull=True)
-            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("account"))
+    def account(self, obj):
+        return person(obj.user) if obj is not None and obj.user_id else "-"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            kwargs["form"] = LearnerProfileChangeForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["form"] = LearnerProfileChangeForm if obj is not None else LearnerProfileAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["account"].queryset = roles.accounts_for_new_profile(request.user)
+        return form
 
     def get_fields(self, request, obj=None):
-        base = ["user", "real_name", "mobile", "rank", "unit", "political_status", "post", "status", "approved",
-                "registered_on"]
         if obj is None:
-            return ["user", "real_name", "id_number", *base[2:]]
-        return ["masked_id_number", "new_id_number", *base]
+            return ["account", "real_name", "id_number", *PROFILE_FIELDS[1:]]
+        return ["account", "masked_id_number", "new_id_number", "real_name", "masked_mobile", "new_mobile",
+                *PROFILE_FIELDS[2:]]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        fields = [name for name in form.changed_data if name not in ("id_number", "new_id_number")]
+        fields = [name for name in form.changed_data
+                  if name not in ("id_number", "new_id_number", "new_mobile", "mobile", "account")]
+        if {"mobile", "new_mobile"} & set(form.changed_data):
+            fields.append("mobile")
         if {"id_number", "new_id_number"} & set(form.changed_data):
             fields.append("id_number")
         audit(request.user, "profile.change" if change else "profile.add", target=obj, learner=obj.user,
@@ -90,10 +119,10 @@ class LearnerProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Approve the selected learners"))
     def approve(self, request, queryset):
         count = 0
-        for profile in queryset.filter(approved=False):
+        for profile in queryset.filter(approved=False).select_related("user"):
             profile.approved = True
             profile.save(update_fields=["approved", "modified"])
-            if profile.is_active_learner:
+            if profile.is_active_learner and not roles.is_protected_account(profile.user):
                 activate_if_pending(profile.user)  # an imported account waits inactive for approval
             audit(request.user, "profile.approve", target=profile, learner=profile.user)
             count += 1

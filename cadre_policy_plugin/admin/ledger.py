@@ -1,5 +1,6 @@
 """
-Admin for the ledger: read-only rows, adding through the api, revoking with a reason.
+Admin for the ledger (academy staff only): read-only rows, adding through the api,
+revoking with a reason.
 
 Rows are never edited or deleted here.  The add form hands its values to
 ``services.ledger.add_entry`` (so the rules, the signal and the audit all run); the
@@ -9,6 +10,7 @@ selected entry through ``services.ledger.revoke``.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cadre_policy_plugin.admin.scoping import ScopedAdminMixin
+from cadre_policy_plugin.admin.scoping import AcademyAdminMixin, AccountField, PersonColumnsMixin, person
 from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, LedgerEntry
 from cadre_policy_plugin.services import ledger, scope
 from cadre_policy_plugin.services.reasons import reason_text
@@ -25,13 +27,15 @@ QUANTITIES = ("minutes", "hours", "credits", "half_days", "absent_hours", "chara
 
 
 class LedgerEntryAddForm(forms.ModelForm):
+    account = AccountField(label=_("learner's user name"),
+                           help_text=_("The exact user name of a learner with a profile."))
     evidence_ref = forms.CharField(label=_("evidence"), required=False, max_length=255,
                                    help_text=_("Document number or file reference; the same evidence is never "
                                                "credited twice. Leave empty for a generated reference."))
 
     class Meta:
         model = LedgerEntry
-        fields = ("user", "source", "category", *QUANTITIES, "earned_on", "course_key", "evidence_ref", "reason")
+        fields = ("source", "category", *QUANTITIES, "earned_on", "course_key", "evidence_ref", "reason")
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
@@ -42,8 +46,9 @@ class LedgerEntryAddForm(forms.ModelForm):
     def clean(self):
         """Ask the rules (without writing) so a refused entry is a form error, not a crash."""
         cleaned = super().clean()
-        if self.errors or not cleaned.get("user"):
+        if self.errors or not cleaned.get("account"):
             return cleaned
+        cleaned["user"] = cleaned["account"]
         quantities = {name: cleaned[name] for name in QUANTITIES if cleaned.get(name) is not None}
         if not quantities:
             raise ValidationError(_("Give the entry's amount (minutes, hours, credits, half days or characters)."))
@@ -60,26 +65,26 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LedgerEntryAdmin(AcademyAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     allow_change = False
-    list_display = ("created", "user", "source", "category", "value_hours", "value_credits", "earned_on",
-                    "academic_year", "why_not_counted", "evidence_type", "is_reversal_entry", "entered_by")
+    list_display = ("created", "user_label", "source", "category", "value_hours", "value_credits", "earned_on",
+                    "academic_year", "why_not_counted", "evidence_type", "is_reversal_entry", "entered_by_label")
     list_filter = ("source", "academic_year", "evidence_type")
-    search_fields = ("user__username", "user__cadre_profile__real_name", "course_key", "evidence_ref")
+    search_fields = ("=user__username", "user__cadre_profile__real_name", "course_key", "evidence_ref")
     actions = ("revoke",)
     date_hierarchy = "earned_on"
-    readonly_fields = ("evidence_document", "why_not_counted")
+    id_hash_path = "user__cadre_profile__id_number_hash"
+    readonly_fields = ("learner", "evidence_document", "why_not_counted")
+    exclude = ("user", "entered_by")
 
     @admin.display(description=_("why not counted"))
     def why_not_counted(self, obj):
         """The engine's reason as a sentence, with its code (the registry's uncounted_reason)."""
         return f"{reason_text(obj.excluded_reason)} ({obj.excluded_reason})" if obj.excluded_reason else ""
 
-    def scope_queryset(self, request, qs):
-        return qs.filter(user__cadre_profile__in=scope.visible_profiles(request.user))
-
-    def in_scope(self, request, obj):
-        return scope.can_administer_learner(request.user, obj.user)
+    @admin.display(description=_("learner"))
+    def learner(self, obj):
+        return person(obj.user) if obj is not None and obj.user_id else "-"
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -87,13 +92,22 @@ class LedgerEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = LedgerEntryAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["account"].queryset = get_user_model().objects.filter(
+                cadre_profile__in=scope.managed_profiles(request.user))
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["account", "source", "category", *QUANTITIES, "earned_on", "course_key", "evidence_ref", "reason"]
+        return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         quantities = {name: data[name] for name in QUANTITIES if data.get(name) is not None}
         created = ledger.add_entry(
-            data["user"], source=data["source"], category=data.get("category") or None,
+            data["account"], source=data["source"], category=data.get("category") or None,
             entered_by=request.user, reason=data["reason"], earned_on=data["earned_on"],
             evidence_ref=data.get("evidence_ref") or None, course_key=data.get("course_key") or "",
             **quantities)

@@ -1,88 +1,62 @@
-"""Read-only admin for what the plugin computes or records: statuses, certificates, audit."""
+"""Read-only admin (academy staff only) for what the plugin computes or records: statuses, certificates, audit."""
 from django.contrib import admin
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cadre_policy_plugin.admin.scoping import ScopedAdminMixin
-from cadre_policy_plugin.models import (
-    AnnualCertificate,
-    AuditLog,
-    EvidenceDocument,
-    EvidenceType,
-    LedgerEntry,
-    YearStatus,
-)
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.admin.scoping import AcademyAdminMixin, PersonColumnsMixin, person
+from cadre_policy_plugin.models import AnnualCertificate, AuditLog, EvidenceDocument, YearStatus
 
 
-class ReadOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAcademyAdmin(AcademyAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     allow_add = False
     allow_change = False
-
-    def scope_queryset(self, request, qs):
-        return qs.filter(user__cadre_profile__in=scope.visible_profiles(request.user))
-
-    def in_scope(self, request, obj):
-        return scope.can_administer_learner(request.user, obj.user)
+    exclude = ("user",)  # shown as ``user_label``: a user name may be an ID number
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(YearStatus)
-class YearStatusAdmin(ReadOnlyScopedAdmin):
-    list_display = ("user", "year", "policy_key", "met", "total_earned", "total_needed", "required_earned",
+class YearStatusAdmin(ReadOnlyAcademyAdmin):
+    list_display = ("user_label", "year", "policy_key", "met", "total_earned", "total_needed", "required_earned",
                     "computed_at")
     list_filter = ("year", "met", "policy_key")
-    search_fields = ("user__username", "user__cadre_profile__real_name")
+    search_fields = ("=user__username", "user__cadre_profile__real_name")
+    id_hash_path = "user__cadre_profile__id_number_hash"
+    readonly_fields = ("user_label",)
 
 
 @admin.register(AnnualCertificate)
-class AnnualCertificateAdmin(ReadOnlyScopedAdmin):
+class AnnualCertificateAdmin(ReadOnlyAcademyAdmin):
     list_display = ("serial", "real_name", "unit_name", "year", "issued_at", "revoked_at")
     list_filter = ("year",)
     search_fields = ("serial", "real_name")
+    readonly_fields = ("user_label",)
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyScopedAdmin):
-    list_display = ("at", "actor", "action", "target_type", "target_id", "learner", "reason")
+class AuditLogAdmin(ReadOnlyAcademyAdmin):
+    list_display = ("at", "actor_label", "action", "target_type", "target_id", "learner_label", "reason")
     list_filter = ("action",)
     search_fields = ("reason", "target_id")
-
-    def scope_queryset(self, request, qs):
-        return qs.filter(Q(learner__cadre_profile__in=scope.visible_profiles(request.user)) | Q(actor=request.user))
-
-    def in_scope(self, request, obj):
-        return obj.actor_id == request.user.pk or (obj.learner is not None and
-                                                   scope.can_administer_learner(request.user, obj.learner))
+    exclude = ("actor", "learner")
+    readonly_fields = ("actor_label", "learner_label")
 
 
 @admin.register(EvidenceDocument)
-class EvidenceDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Read-only: documents backing entries of learners in the administrator's subtree."""
+class EvidenceDocumentAdmin(ReadOnlyAcademyAdmin):
+    """Read-only: every stored evidence document, with the learners it belongs to."""
 
-    allow_add = False
-    allow_change = False
-    list_display = ("uploaded_at", "sha256", "content_type", "size", "uploaded_by")
-    search_fields = ("sha256",)
-    fields = ("sha256", "content_type", "size", "uploaded_by", "uploaded_at", "download")
+    list_display = ("uploaded_at", "sha256", "content_type", "size", "uploaded_by_label")
+    search_fields = ("=sha256",)
+    fields = ("sha256", "content_type", "size", "uploaded_by_label", "uploaded_at", "owners_list", "download")
     readonly_fields = fields
+    exclude = ()
 
-    def _entries(self, request):
-        return LedgerEntry.objects.filter(evidence_type=EvidenceType.UPLOAD,
-                                          user__cadre_profile__in=scope.visible_profiles(request.user))
-
-    def scope_queryset(self, request, qs):
-        return qs.filter(sha256__in=self._entries(request).values("evidence_ref"))
-
-    def in_scope(self, request, obj):
-        return self._entries(request).filter(evidence_ref=obj.sha256).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("belongs to"))
+    def owners_list(self, obj):
+        return ", ".join(person(owner.user) for owner in obj.owners.select_related("user")) or "-"
 
     @admin.display(description=_("file"))
     def download(self, obj):

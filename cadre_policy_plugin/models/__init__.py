@@ -14,7 +14,7 @@ from cadre_policy_plugin.models.courses import (
     CreditBlock,
     Topic,
 )
-from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument
+from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument, EvidenceOwner
 from cadre_policy_plugin.models.learners import (
     LEAVING_STATUSES,
     LearnerProfile,
@@ -44,6 +44,7 @@ __all__ = [
     "CreditBlock",
     "DocumentImmutableError",
     "EvidenceDocument",
+    "EvidenceOwner",
     "EvidenceType",
     "LearnerProfile",
     "LearnerStatus",

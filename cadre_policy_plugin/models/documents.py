@@ -81,3 +81,33 @@ class EvidenceDocument(models.Model):
     @property
     def extension(self):
         return EXTENSIONS.get(self.content_type, "")
+
+
+class EvidenceOwner(models.Model):
+    """
+    A learner a document belongs to (issue 10: evidence must be the learner's own).
+
+    A row is written only when the document's bytes are uploaded for that learner (by
+    the learner, or by an administrator of their unit): possession of the file is what
+    makes it theirs.  Citing a document by its SHA-256 alone never creates a row, so an
+    entry cannot borrow another unit's document, and reading a document back needs a
+    row (``services/evidence.can_read_document``).  One attendance sheet uploaded for
+    several learners has a row for each.  Insert-only, like the documents.
+    """
+
+    document = models.ForeignKey(EvidenceDocument, on_delete=models.PROTECT, related_name="owners",
+                                 verbose_name=_("evidence document"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("learner"))
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("uploaded by"))
+    linked_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        app_label = "cadre_policy"
+        verbose_name = _("evidence document owner")
+        verbose_name_plural = _("evidence document owners")
+        constraints = [models.UniqueConstraint(fields=["document", "user"], name="cadre_evidence_owner_once")]
+
+    def __str__(self):
+        return f"{self.document} → {self.user_id}"

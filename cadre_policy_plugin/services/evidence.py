@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cadre_policy_plugin.conf import cadre_setting
-from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, LearnerProfile, LedgerEntry
-from cadre_policy_plugin.services import ledger, scope
+from cadre_policy_plugin.models import EvidenceDocument, EvidenceOwner, EvidenceType, LearnerProfile
+from cadre_policy_plugin.services import ledger, roles, scope
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ def add_entry_with_document(user, upload, *, source, entered_by, reason, earned_
             document, created = store_document(data, name=name, uploaded_by=entered_by)
             if created:
                 created_name = document.file.name
+            link_owner(document, user, by=entered_by)
             entry = ledger.add_entry(user, source=source, entered_by=entered_by, reason=reason, earned_on=earned_on,
                                      category=category, evidence_type=EvidenceType.UPLOAD,
                                      evidence_ref=document.sha256, course_key=course_key, **quantities)
@@ -141,23 +142,58 @@ def add_entry_with_document(user, upload, *, source, entered_by, reason, earned_
     return entry, document
 
 
+def link_owner(document, learner, *, by=None):
+    """Record that ``document`` belongs to ``learner`` (its bytes were uploaded for them); idempotent."""
+    owner, _created = EvidenceOwner.objects.get_or_create(document=document, user=learner,
+                                                          defaults={"linked_by": by})
+    return owner
+
+
+def store_for_learner(learner, upload, *, uploaded_by):
+    """
+    Store ``upload`` as one of ``learner``'s documents without crediting anything yet
+    (the 学时登记表 workflow: the learner attaches the evidence, the unit approves later
+    with ``add_entry(evidence_type="upload", evidence_ref=<sha256>)``).  The learner
+    themself, or an administrator who may change their file, may do so; returns the
+    document.
+    """
+    if uploaded_by is None or not (uploaded_by.pk == learner.pk or scope.can_manage_learner(uploaded_by, learner)):
+        raise PermissionDenied(_("This learner is outside the units you administer."))
+    name = getattr(upload, "name", "") or ""
+    data = read_upload(upload)
+    created_name = None
+    try:
+        with transaction.atomic():
+            document, created = store_document(data, name=name, uploaded_by=uploaded_by)
+            if created:
+                created_name = document.file.name
+            link_owner(document, learner, by=uploaded_by)
+    except Exception:
+        if created_name:
+            document.file.storage.delete(created_name)
+        raise
+    return document
+
+
 def document_for_ref(sha256):
     return EvidenceDocument.objects.filter(sha256=sha256).first()
 
 
 def can_read_document(user, document):
     """
-    The learner whose entry it backs, an administrator of such a learner's unit, or a
-    superuser; nobody else (not even the uploader once the learner left their scope).
+    The learners the document belongs to (``EvidenceOwner``), the administrators (any
+    role) of such a learner's unit and above, and academy staff; nobody else — not a
+    unit whose entry merely cites the document's SHA-256, nor the uploader once the
+    learner left their scope.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
+    if roles.is_academy_staff(user):
         return True
-    entries = LedgerEntry.objects.filter(evidence_type=EvidenceType.UPLOAD, evidence_ref=document.sha256)
-    if entries.filter(user=user).exists():
+    owners = EvidenceOwner.objects.filter(document=document)
+    if owners.filter(user=user).exists():
         return True
     nodes = scope.administered_nodes(user)
     if not nodes:
         return False
-    return entries.filter(user__cadre_profile__in=LearnerProfile.objects.in_subtree(nodes)).exists()
+    return owners.filter(user__cadre_profile__in=LearnerProfile.objects.in_subtree(nodes)).exists()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cadre_policy_plugin import rules, signals
 from cadre_policy_plugin.data import LedgerEntryData
-from cadre_policy_plugin.models import EvidenceType, LearnerProfile, LedgerEntry
+from cadre_policy_plugin.models import EvidenceOwner, EvidenceType, LearnerProfile, LedgerEntry
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, engine_entry, evaluate_year, store_status
@@ -38,6 +38,11 @@ def to_data(row):
         entered_by_id=row.entered_by_id, course_key=row.course_key or None,
         excluded_reason=row.excluded_reason or "",
     )
+
+
+def learner_owns_document(user, sha256):
+    """True when the document ``sha256`` was uploaded for ``user`` (an ``EvidenceOwner`` row)."""
+    return EvidenceOwner.objects.filter(document__sha256=sha256, user=user).exists()
 
 
 def lock_profile(user):
@@ -184,6 +189,12 @@ def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evi
         profile = lock_profile(user)
         if profile is None:
             raise ValidationError(_("This user has no learner profile."), code="no_profile")
+        if evidence_type == EvidenceType.UPLOAD and not learner_owns_document(user, evidence_ref):
+            # Issue 10: citing another unit's document by its SHA-256 made it readable to the
+            # citing unit; an "upload" entry without a document was accepted.  Only a
+            # document uploaded for this learner may back their entry.
+            raise ValidationError(_("An uploaded-document entry must cite a document uploaded for this learner."),
+                                  code="evidence_not_owned")
         data = record_entry(profile, source=source, earned_on=earned_on, evidence_type=evidence_type,
                             evidence_ref=evidence_ref, category=category, course_key=course_key, reason=reason,
                             entered_by=entered_by, exam_passed=exam_passed, **quantities)

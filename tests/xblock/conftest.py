@@ -42,7 +42,8 @@ def learner(db):
 
 @pytest.fixture
 def author(db):
-    return make_user(is_staff=True)
+    """A member of the course team: Studio says so (``make_block(..., studio=True)``); no ``is_staff``."""
+    return make_user()
 
 
 @pytest.fixture

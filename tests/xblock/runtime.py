@@ -12,7 +12,9 @@ services) with:
   same block settings), and ``publish`` recorded so tests can assert completion.
 
 Requests go through ``Runtime.handle`` with a real ``webob.Request``, exactly as the
-LMS's handler view calls it.
+LMS's handler view calls it.  ``StudioLikeRuntime`` adds what Studio adds on top
+(cms ``load_services_for_studio``): the ``studio_user_permissions`` service whose
+``can_write`` is Studio's course-team answer, stated by the test for the user.
 """
 import json
 from datetime import timedelta
@@ -108,11 +110,50 @@ class LmsLikeRuntime(Runtime):
         self.published.append((event_type, event_data))
 
 
-def make_block(name, user=None, **settings):
-    """The block ``name`` of the test course, seen by ``user``, with ``settings`` set."""
+class StudioPermissions:
+    """
+    Studio's ``studio_user_permissions`` service in small: ``can_write(context_key)`` is
+    ``has_studio_write_access`` in edx-platform; here the test says who is on which
+    course team (``writers``: pairs of user id and course key string).
+    """
+
+    def __init__(self, user, writers):
+        self._user = user
+        self._writers = frozenset(writers)
+
+    def can_read(self, context_key):
+        return self.can_write(context_key)
+
+    def can_write(self, context_key):
+        return self._user is not None and (self._user.id, str(context_key)) in self._writers
+
+
+class StudioLikeRuntime(LmsLikeRuntime):
+    """Studio's runtime for one user: the LMS's services plus ``studio_user_permissions``."""
+
+    is_author_mode = True
+
+    def __init__(self, user=None, writers=()):
+        super().__init__(user)
+        self._services["studio_user_permissions"] = StudioPermissions(user, writers)
+
+    def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
+        return f"/xblock/{block.scope_ids.usage_id}/handler/{handler_name}"
+
+
+def make_block(name, user=None, *, studio=False, course_staff=None, **settings):
+    """
+    The block ``name`` of the test course, seen by ``user``, with ``settings`` set; in
+    Studio's runtime with ``studio=True``, where ``course_staff`` (default: yes) is
+    Studio's answer whether ``user`` may edit the course.
+    """
     def_id = IDS.create_definition("cadre_credits", name)
     usage_id = IDS.create_usage(def_id)
-    runtime = LmsLikeRuntime(user)
+    if studio:
+        writers = [(user.id, str(COURSE))] if user is not None and course_staff in (None, True) else []
+        runtime = StudioLikeRuntime(user, writers)
+    else:
+        runtime = LmsLikeRuntime(user)
     block = runtime.construct_xblock("cadre_credits", ScopeIds(getattr(user, "id", None), "cadre_credits",
                                                                 def_id, usage_id))
     for field_name, value in settings.items():

@@ -24,7 +24,7 @@ FORM = {
 
 
 def test_studio_save_stores_the_course_spec_through_the_api_and_registers_the_block(block_name, author):
-    block = make_block(block_name, author)
+    block = make_block(block_name, author, studio=True)
     status, body = call(block, "studio_submit", FORM)
     assert (status, body) == (200, {"result": "success", "required_seconds": 570})
     spec = api.get_course_credit_spec(COURSE)
@@ -35,8 +35,9 @@ def test_studio_save_stores_the_course_spec_through_the_api_and_registers_the_bl
 
 
 def test_only_course_staff_may_change_what_a_course_is_worth(block_name, author, learner):
-    call(make_block(block_name, author), "studio_submit", FORM)
-    status, body = call(make_block(block_name, learner), "studio_submit", {**FORM, "hours": "200"})
+    call(make_block(block_name, author, studio=True), "studio_submit", FORM)
+    status, body = call(make_block(block_name, learner, studio=True, course_staff=False), "studio_submit",
+                        {**FORM, "hours": "200"})
     assert (status, body) == (403, {"error": "staff only"})
     assert api.get_course_credit_spec(COURSE).hours == D("2.00")
 
@@ -53,7 +54,7 @@ def test_only_course_staff_may_change_what_a_course_is_worth(block_name, author,
     ({"media_kind": "reading", "reading_text": "  "}, "请填写阅读文本。"),
 ])
 def test_studio_refuses_wrong_values_with_a_translated_message(block_name, author, change, message):
-    block = make_block(block_name, author)
+    block = make_block(block_name, author, studio=True)
     with translation.override("zh-hans"):
         status, body = call(block, "studio_submit", {**FORM, **change})
         assert (status, body) == (400, {"error": str(message)})
@@ -62,7 +63,7 @@ def test_studio_refuses_wrong_values_with_a_translated_message(block_name, autho
 
 
 def test_studio_view_is_a_labelled_form_and_author_view_summarises(block_name, author):
-    block = make_block(block_name, author)
+    block = make_block(block_name, author, studio=True)
     call(block, "studio_submit", FORM)
     with translation.override("zh-hans"):
         html = block.runtime.render(block, "studio_view").content
@@ -108,7 +109,7 @@ def test_reading_block_shows_the_text(block_name, author, learner):
 
 
 def test_student_view_data_is_the_documented_contract(block_name, author):
-    block = make_block(block_name, author)
+    block = make_block(block_name, author, studio=True)
     call(block, "studio_submit", FORM)
     assert block.student_view_data() == {
         "display_name": "党史第一讲",
@@ -127,9 +128,9 @@ def test_student_view_data_is_the_documented_contract(block_name, author):
 def test_verifying_every_block_awards_the_course_hours_once(block_name, author, clock):
     tree = make_tree("fujian-2017")
     cadre = make_profile(tree["a"], rank="county").user
-    first = make_block(block_name, author)
+    first = make_block(block_name, author, studio=True)
     call(first, "studio_submit", {**FORM, "duration_seconds": "300", "checks_required": "1"})
-    second = make_block(block_name + "_2", author)
+    second = make_block(block_name + "_2", author, studio=True)
     call(second, "studio_submit", {**FORM, "duration_seconds": "120", "checks_required": "0"})
 
     one = Viewer(block_name, cadre, clock)

@@ -392,6 +392,38 @@ ZH = {
     "Required column(s) missing from the header row: %(columns)s.": "表头缺少必填列：%(columns)s。",
     "The file has %(count)s rows; at most %(limit)s are imported at once.":
         "文件共 %(count)s 行，每次最多导入 %(limit)s 行。",
+    # Roles, the academy's admin and evidence ownership (issue 10, ADR 0015).
+    "changed by": "修改人",
+    "user name": "用户名",
+    "The learner's exact user name. Staff, academy and administrator accounts, and accounts that already have a "
+    "profile, cannot be chosen.":
+        "请输入学员完整的用户名。不能选择平台工作人员、学院工作人员和管理员帐户，也不能选择已有学员档案的帐户。",
+    "new mobile number": "新手机号码",
+    "Only to change the number; the current one is shown masked.": "仅用于更换号码；当前号码只显示部分。",
+    "account": "帐户",
+    "learner's user name": "学员用户名",
+    "The exact user name of a learner with a profile.": "已建档学员的完整用户名。",
+    "An installed policy pack that applies from this node down; empty: the pack of the node above.":
+        "本节点及以下适用的已安装政策包；留空则沿用上级节点的政策包。",
+    "The exact user name. Staff, superuser and academy accounts cannot be unit administrators: the role needs no "
+    "platform rights.":
+        "请输入完整的用户名。平台工作人员、超级用户和学院工作人员帐户不能担任单位管理员：该角色无需任何平台权限。",
+    "belongs to": "所属学员",
+    "the ID number searched for": "所查询的身份证号码",
+    "Search by a whole, valid ID number, or by a name.": "请按完整、有效的身份证号码或姓名查询。",
+    "No account this page may act on has this user name.": "本页面可操作的帐户中没有这个用户名。",
+    "Administrator (管理员): reads and changes": "管理员：可查看和修改",
+    "Liaison (联络员): reads only": "联络员：只能查看",
+    "role": "角色",
+    "evidence document owner": "凭证材料所属学员",
+    "evidence document owners": "凭证材料所属学员",
+    "Can manage the academy: organisation tree, policy packs, overlays, course credit specs":
+        "可管理学院事务：组织机构、政策包、实施细则和课程学时设置",
+    "%(region)s (the version in force each year)": "%(region)s（按年度适用当时有效的版本）",
+    "Choose one of the installed policy packs.": "请选择一个已安装的政策包。",
+    "An uploaded-document entry must cite a document uploaded for this learner.":
+        "以上传材料为凭证的记录，必须引用为该学员上传的材料。",
+    "Only academy staff may change this.": "只有学院工作人员可以修改此项。",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

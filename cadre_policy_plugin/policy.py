@@ -133,8 +133,8 @@ def validate_node_policy(node):
 
     if node.policy_key and node.policy_key not in installed_policy_keys():
         # Never echo what a path would read: the key is refused before anything loads.
-        raise ValidationError({"policy_key": _("Choose one of the installed policy packs.")},
-                              code="policy_key_not_installed")
+        raise ValidationError({"policy_key": ValidationError(_("Choose one of the installed policy packs."),
+                                                             code="policy_key_not_installed")})
     try:
         parse_overlay(node.overlay)
     except ValidationError as exc:

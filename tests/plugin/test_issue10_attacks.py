@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from cadre_policy_plugin import api, policy
@@ -45,6 +46,13 @@ learning:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _host_language():
+    """Requests below ask for English; LocaleMiddleware leaves it active, so hand the host's back."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

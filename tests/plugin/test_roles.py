@@ -128,7 +128,8 @@ def test_node_policy_is_set_by_academy_staff_only_and_audited_before_after(tree)
 def test_policy_key_accepts_installed_packs_only(tree, value):
     with pytest.raises(ValidationError) as excinfo:
         api.set_node_policy("AH-HF", by=make_academy_staff(), policy_key=value)
-    assert excinfo.value.message_dict == {"policy_key": ["Choose one of the installed policy packs."]}
+    assert [error.code for error in excinfo.value.error_dict["policy_key"]] == ["policy_key_not_installed"]
+    assert list(excinfo.value.error_dict) == ["policy_key"]
     assert "fujian-2017" in api.installed_policy_keys() and "anhui" in api.installed_policy_keys()
 
 

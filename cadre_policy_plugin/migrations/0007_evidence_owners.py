@@ -25,7 +25,7 @@ def backfill_owners(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_policy', '0005_unit_admin_roles'),
+        ('cadre_policy', '0006_unit_admin_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

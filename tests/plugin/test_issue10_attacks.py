@@ -125,21 +125,23 @@ def test_a_unit_administrator_cannot_edit_their_own_nodes_overlay(client, fujian
 
 
 # 3 ----------------------------------------------------------------------------------
-def test_a_policy_key_naming_a_file_loads_nothing_and_echoes_nothing(client, fujian, tmp_path):
-    secret = tmp_path / "shadow.yaml"
-    secret.write_text("root:$6$SECRET-HASH-LINE:19000:0:99999:7:::\nkey: fujian-2017\n", encoding="utf-8")
+def test_a_policy_key_naming_a_file_loads_nothing_and_echoes_nothing(client, fujian, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a short, relative path: the old loader opened anything os.path.exists found
+    secret = "shadow.yaml"
+    (tmp_path / secret).write_text("root:$6$SECRET-HASH-LINE:19000:0:99999:7:::\nkey: fujian-2017\n",
+                                   encoding="utf-8")
     academy = make_academy_staff(is_staff=True)
     with pytest.raises(ValidationError) as refused:
-        api.set_node_policy("FJ-FZ", by=academy, policy_key=str(secret))
+        api.set_node_policy("FJ-FZ", by=academy, policy_key=secret)
     assert "SECRET-HASH-LINE" not in str(refused.value)
     client.force_login(academy)
     fuzhou = fujian["fuzhou"]
     page = client.post(reverse("admin:cadre_policy_orgnode_change", args=[fuzhou.pk]), {
         "code": fuzhou.code, "name": fuzhou.name, "kind": fuzhou.kind, "parent": fujian["province"].pk,
-        "policy_key": str(secret), "overlay": "", "region_key": ""})
+        "policy_key": secret, "overlay": "", "region_key": ""})
     assert page.status_code == 200 and "SECRET-HASH-LINE" not in page.content.decode()
     # a path stored before this rule existed (raw SQL, an old release) still loads nothing
-    OrgNode.objects.filter(pk=fuzhou.pk).update(policy_key=str(secret))
+    OrgNode.objects.filter(pk=fuzhou.pk).update(policy_key=secret)
     learner = make_profile(fujian["unit"])
     with pytest.raises(Exception) as failed:  # noqa: PT011 - whatever the engine raises, never the file
         policy.pack_for_profile(learner)

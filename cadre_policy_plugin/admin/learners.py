@@ -27,6 +27,12 @@ PROFILE_FIELDS = ["real_name", "mobile", "rank", "unit", "political_status", "po
                   "registered_on"]
 
 
+def id_number_widget():
+    """Typed, never shown back: a form re-rendered after an error does not echo the number."""
+    return forms.PasswordInput(render_value=False, attrs={"autocomplete": "off", "inputmode": "text",
+                                                          "maxlength": 18})
+
+
 class LearnerProfileAddForm(forms.ModelForm):
     account = AccountField(label=_("user name"),
                            help_text=_("The learner's exact user name. Staff, academy and administrator accounts, "
@@ -35,6 +41,7 @@ class LearnerProfileAddForm(forms.ModelForm):
     class Meta:
         model = LearnerProfile
         fields = ("real_name", "id_number", *PROFILE_FIELDS[1:])
+        widgets = {"id_number": id_number_widget()}
 
     def clean(self):
         cleaned = super().clean()
@@ -45,7 +52,7 @@ class LearnerProfileAddForm(forms.ModelForm):
 
 class LearnerProfileChangeForm(forms.ModelForm):
     new_id_number = forms.CharField(label=_("new ID number"), required=False, max_length=18,
-                                    validators=[validate_id_number],
+                                    validators=[validate_id_number], widget=id_number_widget(),
                                     help_text=_("Only to correct a wrong number; the current one is never shown."))
     new_mobile = forms.CharField(label=_("new mobile number"), required=False, max_length=11,
                                  validators=[validate_mobile],

@@ -74,8 +74,11 @@ class LedgerEntryAdmin(AcademyAdminMixin, PersonColumnsMixin, admin.ModelAdmin):
     actions = ("revoke",)
     date_hierarchy = "earned_on"
     id_hash_path = "user__cadre_profile__id_number_hash"
-    readonly_fields = ("learner", "evidence_document", "why_not_counted")
-    exclude = ("user", "entered_by")
+    readonly_fields = ("learner", "evidence_document", "why_not_counted", "reason_masked")
+
+    def get_exclude(self, request, obj=None):
+        """People are shown by ``learner``; a stored reason only masked (the add form takes one)."""
+        return ("user", "entered_by", "reason") if obj is not None else ("user", "entered_by")
 
     @admin.display(description=_("why not counted"))
     def why_not_counted(self, obj):

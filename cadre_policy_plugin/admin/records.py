@@ -37,11 +37,11 @@ class AnnualCertificateAdmin(ReadOnlyAcademyAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAcademyAdmin):
-    list_display = ("at", "actor_label", "action", "target_type", "target_id", "learner_label", "reason")
+    list_display = ("at", "actor_label", "action", "target_type", "target_id", "learner_label", "reason_masked")
     list_filter = ("action",)
-    search_fields = ("reason", "target_id")
-    exclude = ("actor", "learner")
-    readonly_fields = ("actor_label", "learner_label")
+    search_fields = ("=target_id",)
+    exclude = ("actor", "learner", "reason")
+    readonly_fields = ("actor_label", "learner_label", "reason_masked")
 
 
 @admin.register(EvidenceDocument)

@@ -174,6 +174,11 @@ class PersonColumnsMixin:
     def entered_by_label(self, obj):
         return person(obj.entered_by) if obj.entered_by_id else "-"
 
+    @admin.display(description=_("why"))
+    def reason_masked(self, obj):
+        """A reason as typed, with any ID number in it masked."""
+        return identity.mask_id_numbers_in(obj.reason)
+
     @admin.display(description=_("uploaded by"), ordering="uploaded_by")
     def uploaded_by_label(self, obj):
         return person(obj.uploaded_by) if obj.uploaded_by_id else "-"

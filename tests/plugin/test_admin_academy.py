@@ -256,3 +256,28 @@ def test_node_policy_key_offers_installed_packs_and_overlay_edits_are_audited(cl
     assert row.detail["overlay"]["before"] == ""
     assert row.detail["overlay"]["after"].replace("\r\n", "\n").strip() == overlay.strip()
     assert row.actor == world["academy"]
+
+
+def test_a_form_re_rendered_after_an_error_does_not_echo_the_id_number(client, world):
+    client.force_login(world["academy"])
+    number = make_id_number()
+    response = client.post(url("learnerprofile_add"), {
+        "account": make_user().username, "real_name": "", "id_number": number, "rank": "staff",
+        "unit": world["tree"]["a"].pk, "status": "active"})
+    assert response.status_code == 200 and form_error_codes(response, "real_name") == ["required"]
+    assert number not in response.content.decode()
+    change = client.post(url("learnerprofile_change", world["a"].pk), {
+        "new_id_number": number, "real_name": "", "rank": "staff", "unit": world["tree"]["a"].pk,
+        "status": "active"})
+    assert change.status_code == 200 and number not in change.content.decode()
+
+
+def test_reasons_are_shown_with_any_id_number_masked(client, world):
+    client.force_login(world["academy"])
+    api.add_entry(world["a"].user, source="lecturing", category="elective", minutes=Decimal("90"),
+                  entered_by=world["academy"], reason=f"为{NUMBER_A}补录", earned_on=date(2026, 6, 1))
+    row = LedgerEntry.objects.get(source="lecturing")
+    for address in (url("ledgerentry_change", row.pk), url("auditlog_changelist"),
+                    url("auditlog_change", AuditLog.objects.get(action="ledger.add").pk)):
+        body = client.get(address).content.decode()
+        assert NUMBER_A not in body and "为150***********" in body, address

@@ -138,3 +138,21 @@ def test_person_label_masks_an_id_number_user_name(tree):
     assert api.person_label(make_user(number)) == "150***********0018"
     profile = make_profile(tree["a"], user=make_user("15010219800517003X"), real_name="其其格")
     assert api.person_label(profile.user) == "其其格 (150***********003X)"
+
+
+def test_the_default_policy_key_must_be_installed_too(settings):
+    from django.core import checks
+
+    from cadre_policy_plugin.settings.common import DEFAULTS
+
+    bundled = str(policy_file("anhui-2019.yaml"))
+    for key, refused in ((bundled, True), ("anhui-2019", False), ("anhui", False)):
+        settings.CADRE_POLICY = {**DEFAULTS, "ID_NUMBER_HASH_KEY": "x", "DEFAULT_POLICY_KEY": key}
+        ids = {message.id for message in checks.run_checks()}
+        assert ("cadre_policy.E003" in ids) is refused, key
+
+
+def policy_file(name):
+    from importlib import resources
+
+    return resources.files("cadre_policy_plugin.policies") / name

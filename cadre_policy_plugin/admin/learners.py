@@ -4,7 +4,7 @@ masked ever after.
 
 The add form takes the learner's account by its exact user name, resolved among the
 accounts that may get a profile (``roles.accounts_for_new_profile``: no staff,
-superuser, academy or administrator account, none that already has one), so the page
+superuser or academy account, none that already has one), so the page
 never lists the platform's accounts.  The change form shows only the masked number
 (a wrong number is corrected by entering a new one in ``new_id_number``); a full,
 valid ID number typed in the search box is looked up through its keyed hash (the page
@@ -35,8 +35,8 @@ def id_number_widget():
 
 class LearnerProfileAddForm(forms.ModelForm):
     account = AccountField(label=_("user name"),
-                           help_text=_("The learner's exact user name. Staff, academy and administrator accounts, "
-                                       "and accounts that already have a profile, cannot be chosen."))
+                           help_text=_("The learner's exact user name. Staff, superuser and academy accounts, and "
+                                       "accounts that already have a profile, cannot be chosen."))
 
     class Meta:
         model = LearnerProfile

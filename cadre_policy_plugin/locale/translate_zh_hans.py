@@ -395,9 +395,9 @@ ZH = {
     # Roles, the academy's admin and evidence ownership (issue 10, ADR 0015).
     "changed by": "修改人",
     "user name": "用户名",
-    "The learner's exact user name. Staff, academy and administrator accounts, and accounts that already have a "
+    "The learner's exact user name. Staff, superuser and academy accounts, and accounts that already have a "
     "profile, cannot be chosen.":
-        "请输入学员完整的用户名。不能选择平台工作人员、学院工作人员和管理员帐户，也不能选择已有学员档案的帐户。",
+        "请输入学员完整的用户名。不能选择平台工作人员、超级用户和学院工作人员帐户，也不能选择已有学员档案的帐户。",
     "new mobile number": "新手机号码",
     "Only to change the number; the current one is shown masked.": "仅用于更换号码；当前号码只显示部分。",
     "account": "帐户",

@@ -116,23 +116,43 @@ def is_protected_account(user):
                 or UnitAdministrator.objects.filter(user=user).exists())
 
 
-def _plain_accounts():
-    """Accounts that are neither staff, superuser, academy staff nor an administrator."""
+def _platform_accounts():
+    """Open edX staff, superusers and academy staff: never touched by a unit-level action."""
     user_model = get_user_model()
-    return (user_model.objects.filter(is_staff=False, is_superuser=False)
-            .exclude(pk__in=academy_staff_users().values("pk"))
-            .exclude(pk__in=UnitAdministrator.objects.values("user_id")))
+    return user_model.objects.filter(Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=academy_staff_users().values("pk")))
+
+
+def accounts_actor_may_act_on(actor):
+    """
+    Accounts a learner-level action of ``actor`` may touch: never staff, superuser or
+    academy accounts; an administrator's account only when every node they administer
+    lies where ``actor`` may change things (a 管理员 of the county may register the
+    county's own 联络员 as a learner, never another region's administrator).
+    """
+    user_model = get_user_model()
+    managed = nodes_with_role(actor, write=True)
+    if managed == []:
+        return user_model.objects.none()
+    accounts = user_model.objects.exclude(pk__in=_platform_accounts().values("pk"))
+    if managed is None:
+        return accounts
+    inside = OrgNode.objects.subtree_of_any(managed)
+    outside_rows = UnitAdministrator.objects.exclude(node__in=inside)
+    return accounts.exclude(pk__in=outside_rows.values("user_id"))
+
+
+def may_act_on_account(actor, user):
+    return user is not None and accounts_actor_may_act_on(actor).filter(pk=user.pk).exists()
 
 
 def accounts_for_new_profile(actor):
     """
-    Accounts ``actor`` may give a learner profile: active plain accounts without one.
-    Empty for anyone who may not add learners.  Callers resolve one typed user name in
-    this queryset; it is never listed whole (it is every new account on the platform).
+    Accounts ``actor`` may give a learner profile: active accounts without one that
+    ``actor`` may act on (``accounts_actor_may_act_on``).  Callers resolve one typed user
+    name in this queryset; it is never listed whole (it is every new account on the
+    platform).
     """
-    if nodes_with_role(actor, write=True) == []:
-        return get_user_model().objects.none()
-    return _plain_accounts().filter(is_active=True, cadre_profile__isnull=True)
+    return accounts_actor_may_act_on(actor).filter(is_active=True, cadre_profile__isnull=True)
 
 
 def accounts_for_new_administrator(actor):

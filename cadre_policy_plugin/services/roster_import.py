@@ -244,7 +244,7 @@ def _generated_username(id_hash):
     return f"cadre{id_hash[:12]}"
 
 
-def _plan(parsed, nodes, report, approve, columns):
+def _plan(parsed, nodes, report, approve, columns, admin):
     """Decide each row's action against the database and the rest of the file."""
     user_model = get_user_model()
     existing = {profile.id_number_hash: profile for profile in LearnerProfile.objects.select_related(
@@ -252,6 +252,7 @@ def _plan(parsed, nodes, report, approve, columns):
     wanted = {row.username or _generated_username(row.id_hash) for row in parsed}
     users = {user.username: user for user in user_model.objects.filter(username__in=wanted).select_related(
         "cadre_profile")}
+    linkable = set(roles.accounts_actor_may_act_on(admin).filter(username__in=wanted).values_list("pk", flat=True))
     seen_ids, seen_names, plans = {}, {}, []
     for row in parsed:
         errors_before = len(report.errors)
@@ -283,7 +284,7 @@ def _plan(parsed, nodes, report, approve, columns):
                 if hasattr(user, "cadre_profile"):
                     error("username", _("The username %(username)s belongs to another learner.")
                           % {"username": username})
-                elif roles.is_protected_account(user):  # staff, academy staff or an administrator
+                elif user.pk not in linkable:  # staff, academy staff, another region's administrator
                     error("username", _("The username %(username)s belongs to a staff account.")
                           % {"username": username})
         if len(report.errors) > errors_before:
@@ -364,7 +365,7 @@ def import_roster(data, filename="", *, admin, dry_run=False, approve=False, pro
     if progress:
         progress("checking", 0, len(table.rows))
     parsed = _parse_rows(table, nodes, report)
-    plans = _plan(parsed, nodes, report, approve, table.columns)
+    plans = _plan(parsed, nodes, report, approve, table.columns, admin)
     report.rows = [RowResult(row=row.row, action=action, username=username, id_number=row.masked_id,
                              unit=row.unit.code, changed=changed)
                    for row, action, _profile, _user, username, changed in plans]

@@ -165,18 +165,25 @@ def test_the_add_profile_form_lists_no_account_and_refuses_protected_ones(client
                                                            policy_key="fujian-2017"), "admin_fz")
     form = {"real_name": "新学员", "mobile": "13912345678", "rank": "staff", "unit": world["tree"]["a"].pk,
             "status": "retired", "political_status": "", "post": ""}
-    for protected in (superuser, other_region_admin, make_user("plainstaff", is_staff=True), world["academy"]):
+    for protected in (superuser, make_user("plainstaff", is_staff=True), world["academy"]):
         response = client.post(url("learnerprofile_add"), {**form, "account": protected.username,
                                                             "id_number": make_id_number()})
         assert response.status_code == 200 and form_error_codes(response, "account") == ["no_account"]
         protected.refresh_from_db()
         assert protected.is_active and not LearnerProfile.objects.filter(user=protected).exists()
+    # an administrator (of any region: academy staff see all) may be a learner, and stays active when leaving
+    response = client.post(url("learnerprofile_add"), {**form, "account": other_region_admin.username,
+                                                        "id_number": make_id_number()})
+    assert response.status_code == 302
+    other_region_admin.refresh_from_db()
+    assert other_region_admin.is_active and other_region_admin.cadre_profile.status == "retired"
     number = make_id_number()
     response = client.post(url("learnerprofile_add"), {**form, "status": "active", "account": bystanders[0].username,
                                                         "id_number": number})
     assert response.status_code == 302, response.content.decode()[:3000]
     profile = LearnerProfile.objects.get(user=bystanders[0])
-    assert AuditLog.objects.get(action="profile.add").detail["id_number"] == profile.masked_id_number
+    assert AuditLog.objects.filter(action="profile.add", learner=bystanders[0]).get().detail["id_number"] == \
+        profile.masked_id_number
     assert number not in str(list(AuditLog.objects.values_list("detail", flat=True)))
 
 

@@ -152,11 +152,17 @@ def test_a_policy_key_naming_a_file_loads_nothing_and_echoes_nothing(client, fuj
 def test_adding_a_profile_cannot_reach_or_deactivate_staff_or_another_regions_admin(client, fujian):
     superuser = make_user("root", is_superuser=True, is_staff=True)
     academy = make_academy_staff("academy", is_staff=True)
-    victims = (superuser, fujian["admin_xm"], academy)
     # the unit administrator never reaches the admin's add form
     client.force_login(fujian["admin_fz"])
     assert client.get(reverse("admin:cadre_policy_learnerprofile_add")).status_code == 302
-    # academy staff's form takes a user name and refuses every protected account
+    # the roster import (the unit administrator's path) refuses to link any of them
+    victims = (superuser, fujian["admin_xm"], academy)
+    rows = [["离休", make_id_number(), "", "科级", "FJ-FZ-CZ", victim.username] for victim in victims]
+    report = import_roster(csv_bytes(["姓名", "身份证号", "手机号", "职级", "单位代码", "用户名"], rows), "r.csv",
+                           admin=fujian["admin_fz"])
+    assert not report.ok and [error.column for error in report.errors] == ["用户名"] * 3
+    # academy staff's form takes a user name (no list) and refuses staff accounts; an
+    # administrator may be a learner too, but leaving never switches their account off
     client.force_login(academy)
     page = client.get(reverse("admin:cadre_policy_learnerprofile_add")).content.decode()
     assert "admin_xm" not in page and "root" not in page.split("<form", 1)[1]
@@ -164,14 +170,10 @@ def test_adding_a_profile_cannot_reach_or_deactivate_staff_or_another_regions_ad
         client.post(reverse("admin:cadre_policy_learnerprofile_add"), {
             "account": victim.username, "real_name": "离休", "id_number": make_id_number(), "rank": "staff",
             "unit": fujian["unit"].pk, "status": "retired"})
-    # the roster import (the unit administrator's bulk path) refuses to link them as well
-    rows = [["离休", make_id_number(), "", "科级", "FJ-FZ-CZ", victim.username] for victim in victims]
-    report = import_roster(csv_bytes(["姓名", "身份证号", "手机号", "职级", "单位代码", "用户名"], rows), "r.csv",
-                           admin=fujian["admin_fz"])
-    assert not report.ok and [error.column for error in report.errors] == ["用户名"] * 3
     for victim in victims:
         victim.refresh_from_db()
-        assert victim.is_active and not hasattr(victim, "cadre_profile")
+        assert victim.is_active
+    assert not hasattr(superuser, "cadre_profile") and not hasattr(academy, "cadre_profile")
 
 
 # 5 ----------------------------------------------------------------------------------

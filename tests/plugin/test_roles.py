@@ -156,3 +156,21 @@ def policy_file(name):
     from importlib import resources
 
     return resources.files("cadre_policy_plugin.policies") / name
+
+
+def test_an_administrator_may_register_their_own_units_liaison_as_a_learner_never_another_regions(tree):
+    county_admin = make_admin(tree["county"])
+    own_liaison = make_admin(tree["a"], "liaison_a", role="liaison")
+    other_region = make_admin(make_tree_sibling(), "admin_fj")
+    open_to = roles.accounts_for_new_profile(county_admin)
+    assert open_to.filter(pk=own_liaison.pk).exists()
+    assert not open_to.filter(pk=other_region.pk).exists()
+    assert not open_to.filter(pk=make_user(is_staff=True).pk).exists()
+    assert not open_to.filter(pk=make_academy_staff().pk).exists()
+    assert not roles.accounts_for_new_profile(make_admin(tree["a"], role="liaison")).exists()
+    # and once a learner, leaving never switches the administrator's account off
+    profile = make_profile(tree["a"], user=own_liaison)
+    profile.status = LearnerStatus.RETIRED
+    profile.save()
+    own_liaison.refresh_from_db()
+    assert own_liaison.is_active

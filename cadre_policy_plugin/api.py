@@ -299,3 +299,23 @@ def can_read_evidence(user, sha256):
 
     document = evidence.document_for_ref(sha256)
     return document is not None and evidence.can_read_document(user, document)
+
+
+def approve_learner(actor, learner_user, *, initial_password=None, reason=""):
+    """
+    ``actor`` (an administrator of the learner's unit) approves ``learner_user``'s
+    registration; returns the initial password issued with it (shown once) or ``""``.
+    ``initial_password=None`` issues one when the account has no usable password (an
+    import's), never for a self-registered learner who chose their own (ADR 0016).
+    """
+    from cadre_policy_plugin.services import accounts
+
+    profile = profiles.profile_of(learner_user)
+    return accounts.approve_learner(actor, profile, initial_password=initial_password, reason=reason)
+
+
+def reset_learner_password(actor, learner_user, *, reason=""):
+    """A new initial password for ``learner_user`` (shown once; changed at next sign-in)."""
+    from cadre_policy_plugin.services import accounts
+
+    return accounts.reset_password(actor, learner_user, reason=reason)

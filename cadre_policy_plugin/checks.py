@@ -14,7 +14,8 @@ from cadre_policy_plugin.settings.common import DEFAULTS, FILTER_STEPS
 
 SWITCHES = ("AWARD_ON_CERTIFICATE", "CERTIFICATE_AWARD_REQUIRES_VERIFIED_TIME", "REVERSE_ON_CERTIFICATE_REVOKED",
             "RECORD_COURSE_PASSING", "CERTIFICATE_GATE", "ENROLLMENT_GATE", "ANNUAL_CERTIFICATE",
-            "RECOMPUTE_ON_POLICY_CHANGE", "INSTALL_FILTER_STEPS")
+            "RECOMPUTE_ON_POLICY_CHANGE", "INSTALL_FILTER_STEPS", "SIGN_IN_BY_ID_NUMBER",
+            "FORCE_INITIAL_PASSWORD_CHANGE", "SELF_REGISTRATION", "LEAVING_ENDS_SIGN_IN")
 GATE_FOR_FILTER = {
     "org.openedx.learning.certificate.creation.requested.v1": "CERTIFICATE_GATE",
     "org.openedx.learning.course.enrollment.started.v1": "ENROLLMENT_GATE",
@@ -146,4 +147,46 @@ def check_upload_limits(app_configs=None, **kwargs):
                               f"{', '.join(EVIDENCE_SNIFFABLE_TYPES)}.",
                               hint="Evidence files are recognised by their first bytes; only these types are known.",
                               id="cadre_policy.E006"))
+    return problems
+
+
+@register(Tags.security)
+def check_sign_in(app_configs=None, **kwargs):
+    """
+    W004 a fixed initial password is configured (every learner starts with the same
+    password: anyone who knows it and an ID number can take an account that was never
+    signed in); E007 a sign-in limit that is not a positive whole number; W005 sign-in
+    by ID number is on but the backend is not in ``AUTHENTICATION_BACKENDS``; W006 the
+    forced change is on but its middleware is missing from ``MIDDLEWARE``.
+    """
+    from cadre_policy_plugin.settings.common import PASSWORD_CHANGE_MIDDLEWARE, SIGN_IN_BACKEND
+
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    problems = []
+    if value.get("INITIAL_PASSWORD"):
+        problems.append(Warning(
+            "CADRE_POLICY['INITIAL_PASSWORD'] is set: every imported, approved or reset learner gets the same "
+            "initial password.",
+            hint="Leave it empty for a random password per learner, shown once to the administrator; keep a fixed "
+                 "one only where the academy insists (ADR 0016).", id="cadre_policy.W004"))
+    for key in ("SIGN_IN_MAX_FAILURES", "SIGN_IN_MAX_FAILURES_PER_CLIENT", "SIGN_IN_LOCKOUT_SECONDS",
+                "INITIAL_PASSWORD_LENGTH"):
+        limit = value.get(key, DEFAULTS[key])
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+            problems.append(Error(f"CADRE_POLICY['{key}'] must be a positive whole number, not {limit!r}.",
+                                  id="cadre_policy.E007"))
+    if (value.get("SIGN_IN_BY_ID_NUMBER", DEFAULTS["SIGN_IN_BY_ID_NUMBER"])
+            and SIGN_IN_BACKEND not in getattr(settings, "AUTHENTICATION_BACKENDS", [])):
+        problems.append(Warning(f"CADRE_POLICY['SIGN_IN_BY_ID_NUMBER'] is on but {SIGN_IN_BACKEND} is not in "
+                                "AUTHENTICATION_BACKENDS.",
+                                hint="Let plugin_settings add it, or add it yourself before ModelBackend.",
+                                id="cadre_policy.W005"))
+    if (value.get("FORCE_INITIAL_PASSWORD_CHANGE", DEFAULTS["FORCE_INITIAL_PASSWORD_CHANGE"])
+            and PASSWORD_CHANGE_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", [])):
+        problems.append(Warning(f"CADRE_POLICY['FORCE_INITIAL_PASSWORD_CHANGE'] is on but {PASSWORD_CHANGE_MIDDLEWARE} "
+                                "is not in MIDDLEWARE: learners keep their initial passwords.",
+                                hint="Let plugin_settings add it after AuthenticationMiddleware.",
+                                id="cadre_policy.W006"))
     return problems

@@ -99,6 +99,28 @@ def hash_id_number(value: str, key: bytes) -> str:
     return hmac.new(key, normalize_id_number(value).encode("ascii"), hashlib.sha256).hexdigest()
 
 
+def looks_like_id_number(value: str) -> bool:
+    """True for what a person typing an ID number types: 17 digits and a digit, ``X`` or ``x``."""
+    return bool(_ID_SHAPE.match(normalize_id_number(value)))
+
+
+def looks_like_mobile(value: str) -> bool:
+    """True for an 11-digit mainland mobile number (spaces ignored)."""
+    return bool(MOBILE_PATTERN.match((value or "").strip().replace(" ", "")))
+
+
+def hash_mobile(value: str, key: bytes) -> str:
+    """
+    Keyed hash of a mobile number for sign-in lookups (HMAC-SHA256, hex).
+
+    The message is prefixed (``mobile:``) so that a mobile number and an ID number can
+    never share a digest; 11-digit numbers are as easy to enumerate as ID numbers, so
+    the key is the same secret (ADR 0011, ADR 0016).
+    """
+    number = (value or "").strip().replace(" ", "")
+    return hmac.new(key, b"mobile:" + number.encode("ascii"), hashlib.sha256).hexdigest()
+
+
 def check_mobile(value: str) -> str:
     """Return the mobile number (mainland, 11 digits starting 13-19) or raise ValueError."""
     value = (value or "").strip().replace(" ", "")

@@ -5,9 +5,13 @@ A learner's rank, unit or registration date, or a node's policy or overlay, chan
 what the engine says about the learner's year; these receivers recompute the affected
 cached years inside the same transaction as the change.  (Ledger changes recompute
 their own year in ``services/ledger.py``.)
+
+``user_logged_in`` copies the learner's forced-password-change flag into the session,
+where ``PasswordChangeRequiredMiddleware`` reads it (no query per request).
 """
 import logging
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -58,3 +62,17 @@ def recompute_after_policy_change(sender, instance, raw=False, **kwargs):
 
     for profile in LearnerProfile.objects.in_subtree([instance]).select_related("user").iterator():
         recompute_for_user(profile.user, years={current_year()})
+
+
+@receiver(user_logged_in, dispatch_uid="cadre_policy.password_change_flag")
+def remember_forced_password_change(sender, request=None, user=None, **kwargs):
+    """Flag the new session of a learner who holds an initial password (see middleware)."""
+    from cadre_policy_plugin.middleware import SESSION_KEY
+    from cadre_policy_plugin.services.accounts import must_change_password
+
+    if request is None or not hasattr(request, "session") or user is None:
+        return
+    if must_change_password(user):
+        request.session[SESSION_KEY] = True
+    else:
+        request.session.pop(SESSION_KEY, None)

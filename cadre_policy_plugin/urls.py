@@ -9,4 +9,5 @@ urlpatterns = [
     path("certificates/<str:serial>.pdf", views.certificate_pdf, name="certificate-pdf"),
     path("api/v1/", include("cadre_policy_plugin.rest_api.urls")),
     path("manage/", include("cadre_policy_plugin.console.urls")),
+    path("account/", include("cadre_policy_plugin.account.urls")),
 ]

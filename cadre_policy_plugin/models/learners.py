@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from cadre_policy_plugin import identity
-from cadre_policy_plugin.conf import id_hash_key
+from cadre_policy_plugin.conf import cadre_setting, id_hash_key
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,10 @@ class LearnerProfileQuerySet(models.QuerySet):
         """Look a learner up by ID number through the keyed hash (never the plain value)."""
         return self.filter(id_number_hash=identity.hash_id_number(id_number, id_hash_key()))
 
+    def with_mobile(self, mobile):
+        """Look a learner up by mobile number through its keyed hash (never the plain value)."""
+        return self.filter(mobile_hash=identity.hash_mobile(mobile, id_hash_key()))
+
     def in_subtree(self, nodes):
         """Learners whose unit lies below any of ``nodes``."""
         from cadre_policy_plugin.models.org import OrgNode
@@ -103,6 +107,8 @@ class LearnerProfile(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[validate_mobile])
+    # Keyed hash of ``mobile`` for signing in by mobile number (ADR 0016); empty without one.
+    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices)
     unit = models.ForeignKey("cadre_policy.OrgNode", on_delete=models.PROTECT,
                              related_name="learners", verbose_name=_("unit"))
@@ -113,6 +119,9 @@ class LearnerProfile(models.Model):
                               default=LearnerStatus.ACTIVE)
     approved = models.BooleanField(_("approved"), default=False,
                                    help_text=_("Registration checked by the unit administrator."))
+    password_change_required = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("The account holds an initial password: the learner must choose their own before anything else."))
     registered_on = models.DateField(_("registered on"), null=True, blank=True,
                                      help_text=_("First-year pro-rating starts here (Fujian §4.2)."))
     created = models.DateTimeField(auto_now_add=True)
@@ -131,7 +140,8 @@ class LearnerProfile(models.Model):
 
     def save(self, *args, **kwargs):
         """
-        Keep the hash in step and deactivate the account of a learner who left.
+        Keep the hashes in step and, by policy (``LEAVING_ENDS_SIGN_IN``), deactivate
+        the account of a learner who left (the training file stays either way).
 
         Only a plain learner account is switched off: a staff, superuser, academy-staff
         or administrator account keeps its state (its rights are the academy's to
@@ -142,9 +152,14 @@ class LearnerProfile(models.Model):
 
         self.id_number = identity.normalize_id_number(self.id_number)
         self.id_number_hash = identity.hash_id_number(self.id_number, id_hash_key())
+        self.mobile = (self.mobile or "").strip().replace(" ", "")
+        self.mobile_hash = identity.hash_mobile(self.mobile, id_hash_key()) if self.mobile else ""
+        if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mobile_hash"}
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if self.status in LEAVING_STATUSES and self.user.is_active:
+            if (self.status in LEAVING_STATUSES and self.user.is_active
+                    and cadre_setting("LEAVING_ENDS_SIGN_IN")):
                 if not roles.may_deactivate(self.user):
                     log.warning("profile %s left; account %s kept active (staff or administrator account)",
                                 self.pk, self.user_id)

@@ -29,6 +29,8 @@ class ImportSerializer(serializers.Serializer):
 
 class RosterImportSerializer(ImportSerializer):
     approve = serializers.BooleanField(required=False, default=False)
+    # New learners get an initial password, returned once in their row (``initial_password``).
+    initial_passwords = serializers.BooleanField(required=False, default=False)
 
 
 class EntryImportSerializer(ImportSerializer):
@@ -59,17 +61,23 @@ class BaseImportView(APIView):
         except DjangoValidationError as exc:
             return Response({"file": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
-        return Response(jsonable(report.as_dict()), status=code)
+        response = Response(jsonable(report.as_dict()), status=code)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class RosterImportView(BaseImportView):
-    """POST (multipart ``file``, ``dry_run``, ``approve``): import learners, all rows or none."""
+    """
+    POST (multipart ``file``, ``dry_run``, ``approve``, ``initial_passwords``): import learners,
+    all rows or none; with ``initial_passwords`` each created row carries its initial password
+    (this answer is the only place it is ever shown: ``Cache-Control: no-store``).
+    """
 
     serializer_class = RosterImportSerializer
 
     def run(self, request, data, filename, options):
         return roster_import.import_roster(data, filename, admin=request.user, dry_run=options["dry_run"],
-                                           approve=options["approve"])
+                                           approve=options["approve"], initial_passwords=options["initial_passwords"])
 
 
 class EntryImportView(BaseImportView):

@@ -15,7 +15,10 @@ administrator's subtree) is compared field by field and only real differences ar
 written ("update"); the same file imported again reports every row "unchanged".  An
 empty optional cell keeps what is on file.  New learners get a Django user with an
 unusable password (they set one through the LMS's password reset or single sign-on),
-inactive and unapproved unless the import approves them.  Reports, errors, the audit
+inactive and unapproved unless the import approves them; with ``initial_passwords`` each
+new learner gets an initial password instead (random per learner, or the academy's fixed
+one), returned once in that row's report for the administrator to hand over, and must
+change it at the first sign-in (``services/accounts.py``, ADR 0016).  Reports, errors, the audit
 trail and the log only ever show masked ID numbers.
 """
 import hashlib
@@ -112,10 +115,15 @@ class RowResult:
     id_number: str  # masked
     unit: str
     changed: list = field(default_factory=list)
+    # Set only on the answer to the import that issued it (shown once, never stored in plain text).
+    initial_password: str = field(default="", repr=False)
 
     def as_dict(self):
-        return {"row": self.row, "action": self.action, "username": self.username, "id_number": self.id_number,
+        data = {"row": self.row, "action": self.action, "username": self.username, "id_number": self.id_number,
                 "unit": self.unit, "changed": list(self.changed)}
+        if self.initial_password:
+            data["initial_password"] = self.initial_password
+        return data
 
 
 @dataclass
@@ -318,9 +326,12 @@ def activate_if_pending(user):
     return False
 
 
-def _write(plans, admin, approve, report, progress):
+def _write(plans, admin, approve, report, progress, initial_passwords=False):
+    from cadre_policy_plugin.services import accounts
+
     user_model = get_user_model()
     total = len(plans)
+    results = {result.row: result for result in report.rows}
     for done, (row, action, profile, user, username, changed) in enumerate(plans, start=1):
         if action in ("create", "link"):
             if user is None:
@@ -335,6 +346,9 @@ def _write(plans, admin, approve, report, progress):
             profile.save()
             audit(admin, "profile.import", target=profile, learner=user,
                   detail={"action": action, "row": row.row, "id_number": row.masked_id, "sha256": report.sha256})
+            if initial_passwords and action == "create":
+                results[row.row].initial_password = accounts.issue_initial_password(
+                    profile, actor=admin, action="account.initial_password", reason=_("roster import"))
         elif action == "update":
             target = {"real_name": row.real_name, "rank": row.rank, "unit": row.unit, **row.values}
             for name in changed:
@@ -349,7 +363,8 @@ def _write(plans, admin, approve, report, progress):
             progress("writing", done, total)
 
 
-def import_roster(data, filename="", *, admin, dry_run=False, approve=False, progress=None):
+def import_roster(data, filename="", *, admin, dry_run=False, approve=False, progress=None,
+                  initial_passwords=False):
     """
     Check and (unless ``dry_run`` or any row is wrong) write a roster file.
 
@@ -377,8 +392,9 @@ def import_roster(data, filename="", *, admin, dry_run=False, approve=False, pro
                  admin.pk, len(table.rows), len(report.errors), dry_run)
         return report
     with transaction.atomic():
-        _write(plans, admin, approve, report, progress)
-        audit(admin, "roster.import", detail={"sha256": report.sha256, "counts": report.counts(), "approve": approve})
+        _write(plans, admin, approve, report, progress, initial_passwords)
+        audit(admin, "roster.import", detail={"sha256": report.sha256, "counts": report.counts(), "approve": approve,
+                                              "initial_passwords": initial_passwords})
     report.written = True
     log.info("roster import by user %s: %s", admin.pk, report.counts())
     return report

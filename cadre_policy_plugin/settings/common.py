@@ -66,6 +66,47 @@ DEFAULTS = {
     # ``scripts``.  The default is a standalone page with the plugin's header and a
     # language switch; a host sets its own chrome (the sandbox uses "sandbox/base.html").
     "PAGE_BASE_TEMPLATE": "cadre_policy/base.html",
+    # --- real-name sign-in (ADR 0016) ---
+    # Add cadre_policy_plugin.backends.IdNumberOrMobileBackend to AUTHENTICATION_BACKENDS
+    # (first, beside ModelBackend and Open edX's own backends, which are kept) and the
+    # sign-in middleware to MIDDLEWARE: learners sign in with their ID number (an ``x``
+    # is read as ``X``) or their mobile number, looked up through keyed hashes only.
+    "SIGN_IN_BY_ID_NUMBER": True,
+    # Failed sign-ins with one ID number / mobile number before it is refused for
+    # SIGN_IN_LOCKOUT_SECONDS (counted in Django's default cache, across processes).
+    "SIGN_IN_MAX_FAILURES": 5,
+    # Failed sign-ins from one client address (REMOTE_ADDR) before it is refused, so
+    # one client cannot walk through many ID numbers.
+    "SIGN_IN_MAX_FAILURES_PER_CLIENT": 30,
+    # How long the failures are counted, and a refusal lasts, in seconds.
+    "SIGN_IN_LOCKOUT_SECONDS": 15 * 60,
+    # The LMS's login API views (the MFE posts here): their ``email``/``email_or_username``
+    # field is translated from an ID number or mobile number to the account before Open
+    # edX looks it up (its view looks the user up itself before authenticate()).
+    "SIGN_IN_LOGIN_API_PATHS": ["/api/user/v1/account/login_session/", "/api/user/v2/account/login_session/",
+                                "/login_ajax", "/user_api/v1/account/login_session/"],
+    # --- initial passwords and the forced change ---
+    # Send a learner holding an initial password (issued by an import, an approval or a
+    # reset by the unit) to the change page before anything else; API calls get 403
+    # ``{"error_code": "cadre-password-change-required"}``.
+    "FORCE_INITIAL_PASSWORD_CHANGE": True,
+    # Empty: every initial password is random, per learner, shown once to the
+    # administrator.  A fixed text here is given to every learner instead (Fujian §2.1
+    # "统一初始密码"); only where an academy insists (system check cadre_policy.W004).
+    "INITIAL_PASSWORD": "",
+    # Length of a random initial password (letters and digits without look-alikes).
+    "INITIAL_PASSWORD_LENGTH": 12,
+    # URL paths a learner who must change the password may still open (besides the
+    # change page itself): sign-out, static files, the language switch.
+    "PASSWORD_CHANGE_EXEMPT_PATHS": ["/logout", "/static/", "/i18n/", "/favicon.ico", "/healthz", "/jsi18n/"],
+    # --- self-registration and leaving ---
+    # Offer the self-registration page (Inner Mongolia 2018: the ID number is the user
+    # name, the learner picks the unit, the unit approves before cadre courses open).
+    "SELF_REGISTRATION": True,
+    # A learner who retires, resigns, dies or is transferred out can no longer sign in
+    # (the Open edX account is deactivated).  Off: they keep signing in to read their
+    # file; cadre courses are closed to them either way; the file is always kept.
+    "LEAVING_ENDS_SIGN_IN": True,
 }
 
 # The evidence types this plugin can recognise by their first bytes.
@@ -104,9 +145,54 @@ def install_filter_steps(filters_config):
     return config
 
 
+SIGN_IN_BACKEND = "cadre_policy_plugin.backends.IdNumberOrMobileBackend"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_IDENTIFIER_MIDDLEWARE = "cadre_policy_plugin.middleware.LoginIdentifierMiddleware"
+PASSWORD_CHANGE_MIDDLEWARE = "cadre_policy_plugin.middleware.PasswordChangeRequiredMiddleware"
+AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+def install_sign_in_backend(backends):
+    """
+    ``AUTHENTICATION_BACKENDS`` with this plugin's backend first and everything else
+    kept in order (Open edX's rate-limited ModelBackend, OAuth, SSO...).  Without any
+    list (a bare Django host) ModelBackend is kept beside it, as Django's default is.
+    """
+    backends = list(backends) if backends else [MODEL_BACKEND]
+    return [SIGN_IN_BACKEND, *[backend for backend in backends if backend != SIGN_IN_BACKEND]]
+
+
+def install_middleware(middleware, *, identifier=True, password_change=True):
+    """
+    ``MIDDLEWARE`` with the login-identifier middleware before everything that reads
+    the POST body of the login API, and the forced-change middleware right after
+    Django's ``AuthenticationMiddleware`` (it needs ``request.user``); appended when
+    that is absent.
+    """
+    middleware = list(middleware or [])
+    if password_change and PASSWORD_CHANGE_MIDDLEWARE not in middleware:
+        if AUTHENTICATION_MIDDLEWARE in middleware:
+            middleware.insert(middleware.index(AUTHENTICATION_MIDDLEWARE) + 1, PASSWORD_CHANGE_MIDDLEWARE)
+        else:
+            middleware.append(PASSWORD_CHANGE_MIDDLEWARE)
+    if identifier and LOGIN_IDENTIFIER_MIDDLEWARE not in middleware:
+        anchor = AUTHENTICATION_MIDDLEWARE if AUTHENTICATION_MIDDLEWARE in middleware else None
+        if anchor:
+            middleware.insert(middleware.index(anchor) + 1, LOGIN_IDENTIFIER_MIDDLEWARE)
+        else:
+            middleware.append(LOGIN_IDENTIFIER_MIDDLEWARE)
+    return middleware
+
+
 def plugin_settings(settings):
     """Add this plugin's defaults without overwriting what the operator set."""
     current = getattr(settings, "CADRE_POLICY", {}) or {}
     settings.CADRE_POLICY = {**DEFAULTS, **current}
     if settings.CADRE_POLICY.get("INSTALL_FILTER_STEPS", True):
         settings.OPEN_EDX_FILTERS_CONFIG = install_filter_steps(getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None))
+    sign_in = settings.CADRE_POLICY.get("SIGN_IN_BY_ID_NUMBER", True)
+    if sign_in:
+        settings.AUTHENTICATION_BACKENDS = install_sign_in_backend(getattr(settings, "AUTHENTICATION_BACKENDS", None))
+    settings.MIDDLEWARE = install_middleware(
+        getattr(settings, "MIDDLEWARE", None), identifier=sign_in,
+        password_change=settings.CADRE_POLICY.get("FORCE_INITIAL_PASSWORD_CHANGE", True))

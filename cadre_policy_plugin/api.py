@@ -319,3 +319,14 @@ def reset_learner_password(actor, learner_user, *, reason=""):
     from cadre_policy_plugin.services import accounts
 
     return accounts.reset_password(actor, learner_user, reason=reason)
+
+
+def sign_in_refusal_message(request):
+    """
+    Why the last ``authenticate()`` on ``request`` refused an ID number or mobile number
+    (translated: too many attempts, a wrong check character), or ``""``.  Login pages
+    show it instead of their generic "wrong user name or password".
+    """
+    from cadre_policy_plugin.services import signin
+
+    return signin.refusal_message(request)

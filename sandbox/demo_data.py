@@ -14,6 +14,9 @@ course key, usage key, and ledger evidence references) before it is created, so
 from django.utils.translation import gettext_lazy as _
 
 DEMO_PASSWORD = "demo1234"
+#: The initial password of the demo learners who have never signed in (``{"initial_password": True}``):
+#: the sandbox's stand-in for a password issued by the unit, which they must change first.
+DEMO_INITIAL_PASSWORD = "Chushi2027"
 
 
 def fictional_id_number(region_code, birth, sequence):
@@ -60,6 +63,12 @@ LEARNERS = (
     ("learner_other", "冯设例", "other", "NM-HH-MZJ", "19880808", 996, _("Inner Mongolia, other rank"), {}),
     ("learner_pending", "陈待审", "staff", "AH-HF-LY-JYJ", "19920202", 997,
      _("Anhui, registration not approved yet (enrolment is refused)"), {"approved": False}),
+    ("learner_new_fj", "林初始", "section", "FJ-FZ-GL", "19870409", 981,
+     _("Fujian, never signed in: ID number or mobile number and the initial password, changed first"),
+     {"initial_password": True}),
+    ("learner_new_nm", "苏初始", "staff", "NM-HH-MZJ", "19910910", 982,
+     _("Inner Mongolia, never signed in: mobile number or ID number and the initial password, changed first"),
+     {"initial_password": True}),
 )
 
 # username, real name, administered node codes, description, superuser
@@ -73,9 +82,29 @@ ADMINISTRATORS = (
 )
 
 
+def demo_mobile(sequence):
+    """The fictional mobile number of a demo learner (199 block, none of them real)."""
+    return f"1990000{sequence:04d}"
+
+
+def demo_id_number(unit_code, birth, sequence):
+    return fictional_id_number(REGION_CODES[unit_code.split("-")[0]], birth, sequence)
+
+
 def account_table():
-    """Rows for the sign-in page and docs/sandbox.md."""
-    rows = [{"username": u, "description": d} for u, _n, _r, _unit, _b, _s, d, _f in LEARNERS]
+    """
+    Rows for the sign-in page and docs/sandbox.md.  The learners who hold an initial
+    password are listed with their (fictional) ID number and mobile number, which they
+    sign in with: the sandbox's only place where a whole ID number is shown, because it
+    belongs to no one.
+    """
+    rows = []
+    for username, _name, _rank, unit, birth, sequence, description, flags in LEARNERS:
+        row = {"username": username, "description": description}
+        if flags.get("initial_password"):
+            row.update(id_number=demo_id_number(unit, birth, sequence), mobile=demo_mobile(sequence),
+                       password=DEMO_INITIAL_PASSWORD)
+        rows.append(row)
     rows += [{"username": u, "description": d} for u, _n, _nodes, d, _su in ADMINISTRATORS]
     return rows
 

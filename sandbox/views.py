@@ -71,7 +71,12 @@ def healthz(request):
 
 
 class SandboxLoginView(LoginView):
-    """Django's sign-in, with the demo accounts listed beside the form."""
+    """
+    Django's sign-in (``authenticate()``, so the policy plugin's backend takes an ID
+    number or a mobile number as well as a user name), with the demo accounts beside
+    the form and the plugin's reason when it refused (too many attempts, a wrong check
+    character).
+    """
 
     template_name = "sandbox/login.html"
     redirect_authenticated_user = True
@@ -80,6 +85,9 @@ class SandboxLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = demo_data.account_table()
         context["demo_password"] = demo_data.DEMO_PASSWORD
+        context["demo_initial_password"] = demo_data.DEMO_INITIAL_PASSWORD
+        context["sign_in_refusal"] = _api().sign_in_refusal_message(self.request)
+        context["register_url"] = _reverse_or_none("cadre_policy:account:register")
         return context
 
 

@@ -424,6 +424,82 @@ ZH = {
     "An uploaded-document entry must cite a document uploaded for this learner.":
         "以上传材料为凭证的记录，必须引用为该学员上传的材料。",
     "Only academy staff may change this.": "只有学院工作人员可以修改此项。",
+    # Real-name sign-in, initial passwords, registration, leaving (ADR 0016).
+    "Current (initial) password": "当前（初始）密码",
+    "New password": "新密码",
+    "New password again": "再次输入新密码",
+    "The two new passwords differ.": "两次输入的新密码不一致。",
+    "ID number (your user name)": "身份证号（即您的用户名）",
+    "18 characters; the last may be X.": "18位，最后一位可以是X。",
+    "Real name": "真实姓名",
+    "Mobile number": "手机号码",
+    "Optional; you can then also sign in with it.": "选填；填写后也可用手机号码登录。",
+    "Your unit": "所在单位",
+    "Choose your unit": "请选择所在单位",
+    "Password": "密码",
+    "Password again": "再次输入密码",
+    "The two passwords differ.": "两次输入的密码不一致。",
+    "Leaving recorded. The training file is kept.": "已登记退出培训。培训档案予以保留。",
+    "The learner is back in training.": "该学员已恢复参加培训。",
+    "Unknown action.": "未知操作。",
+    "Change your initial password before you continue.": "请先修改初始密码，再继续操作。",
+    "ID number, mobile number or password is incorrect.": "身份证号、手机号码或密码错误。",
+    "must change password": "须修改密码",
+    "The account holds an initial password: the learner must choose their own before anything else.":
+        "该帐户使用初始密码：学员须先设置自己的密码，方可进行其他操作。",
+    "You may reset passwords only of learners in the units you administer.": "您只能重置本人所管理单位学员的密码。",
+    "The passwords of administrators and staff are reset by the academy.": "管理员和工作人员的密码由学院重置。",
+    "The current password is wrong.": "当前密码错误。",
+    "Choose a password different from the initial one.": "新密码不能与初始密码相同。",
+    "This ID number is already registered (one person, one account); sign in with it, or ask your unit to reset "
+    "the password.": "该身份证号已注册（一名学员一个帐户）；请用它登录，或请所在单位管理员重置密码。",
+    "This mobile number is already registered to another learner.": "该手机号码已被其他学员注册。",
+    "Not a leaving status.": "不是退出培训的状态。",
+    "Say why (a reason is kept in the audit trail).": "请填写原因（原因将记入操作日志）。",
+    "You may record leaving only for learners in the units you administer.": "您只能为本人所管理单位的学员登记退出培训。",
+    "Only the academy can bring a learner back into training.": "只有学院可以恢复学员的培训资格。",
+    "This learner is in training.": "该学员正在参加培训。",
+    "You may approve only learners in the units you administer.": "您只能审核本人所管理单位的学员。",
+    "roster import": "学员名册导入",
+    "Too many failed sign-ins. Try again in %(minutes)s minutes, or ask your unit's administrator to reset your "
+    "password.": "登录失败次数过多。请%(minutes)s分钟后再试，或请所在单位管理员重置密码。",
+    "This ID number is not valid: check the last character (GB 11643).": "身份证号无效：请核对最后一位校验码（GB 11643）。",
+    "Change your password": "修改密码",
+    "Your account holds an initial password. Choose your own password before you continue.":
+        "您的帐户正在使用初始密码。请先设置自己的密码，再继续操作。",
+    "Change password": "修改密码",
+    "Password changed": "密码已修改",
+    "Your new password is in place. Use it from now on.": "新密码已生效，今后请使用新密码登录。",
+    "Continue": "继续",
+    "Register": "注册",
+    "Your ID number is your user name. Choose your unit: its administrator checks your registration, and the "
+    "cadre courses open once it is approved.":
+        "您的身份证号即用户名。请选择所在单位：由单位管理员审核您的注册，审核通过后即可学习干部培训课程。",
+    "Registered": "注册成功",
+    "Your registration (%(id_number)s) waits for the approval of %(unit)s. You can sign in with your ID number "
+    "now; the cadre courses open once your unit approves.":
+        "您的注册（%(id_number)s）正等待%(unit)s审核。现在即可用身份证号登录；单位审核通过后即可学习干部培训课程。",
+    "Sign in": "登录",
+    "Learner accounts": "学员帐户",
+    "Status": "状态",
+    "Approved": "已审核",
+    "Must change password": "须修改密码",
+    "New initial password": "新的初始密码",
+    "Shown only this once: give it to the learner in person. They must choose their own password when they next "
+    "sign in.": "仅显示这一次：请当面交给学员。学员下次登录时须设置自己的密码。",
+    "Reset the password": "重置密码",
+    "Reason": "原因",
+    "Issue a new initial password": "生成新的初始密码",
+    "Left training": "退出培训",
+    "Why": "退出原因",
+    "Record leaving": "登记退出",
+    "Your role in this unit is read-only.": "您在该单位的角色为只读。",
+    "Back in training": "恢复培训",
+    "Return to training": "恢复培训资格",
+    "ID number, mobile number or user name": "身份证号、手机号码或用户名",
+    "Find": "查找",
+    "No learner of your units has this ID number, mobile number or user name.":
+        "您所管理的单位中没有该身份证号、手机号码或用户名的学员。",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

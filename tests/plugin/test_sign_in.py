@@ -191,7 +191,7 @@ def test_mobile_hash_follows_the_mobile_number(learner):
 def test_plugin_settings_put_the_backend_beside_open_edx_s_model_backend():
     settings = SimpleNamespace(AUTHENTICATION_BACKENDS=list(EDX_BACKENDS), MIDDLEWARE=list(EDX_MIDDLEWARE))
     plugin_settings_module.plugin_settings(settings)
-    assert settings.AUTHENTICATION_BACKENDS == [plugin_settings_module.SIGN_IN_BACKEND, *EDX_BACKENDS]
+    assert [plugin_settings_module.SIGN_IN_BACKEND, *EDX_BACKENDS] == settings.AUTHENTICATION_BACKENDS
     plugin_settings_module.plugin_settings(settings)  # common, then production: no duplicates
     assert settings.AUTHENTICATION_BACKENDS.count(plugin_settings_module.SIGN_IN_BACKEND) == 1
     auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         self.load_history(users)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(nodes)} organisation nodes, {len(users)} accounts, "
-            f"{Course.objects.count()} courses (password for every account: {demo_data.DEMO_PASSWORD})"
+            f"{Course.objects.count()} courses (password for every account: {demo_data.DEMO_PASSWORD}; "
+            f"initial password of the new learners: {demo_data.DEMO_INITIAL_PASSWORD})"
         ))
 
     # ------------------------------------------------------------------ tree and people
@@ -97,15 +98,18 @@ class Command(BaseCommand):
             users[username] = user
             if LearnerProfile.objects.filter(user=user).exists():
                 continue
-            region = demo_data.REGION_CODES[unit_code.split("-")[0]]
             profile = LearnerProfile(
                 user=user, real_name=real_name, rank=rank, unit=nodes[unit_code],
-                id_number=demo_data.fictional_id_number(region, birth, sequence),
-                mobile=f"1990000{sequence:04d}", political_status="cpc", post="干部（演示）",
+                id_number=demo_data.demo_id_number(unit_code, birth, sequence),
+                mobile=demo_data.demo_mobile(sequence), political_status="cpc", post="干部（演示）",
                 approved=flags.get("approved", True), registered_on=date(2020, 1, 1),
+                password_change_required=bool(flags.get("initial_password")),
             )
             profile.full_clean()
             profile.save()
+            if flags.get("initial_password"):  # as if the unit had issued it (ADR 0016)
+                user.set_password(demo_data.DEMO_INITIAL_PASSWORD)
+                user.save(update_fields=["password"])
         for username, real_name, node_codes, _desc, superuser in demo_data.ADMINISTRATORS:
             user = self._user(username, real_name, staff=superuser, superuser=superuser)  # no is_staff (ADR 0015)
             users[username] = user

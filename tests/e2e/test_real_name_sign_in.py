@@ -1,6 +1,6 @@
 """
 Real-name sign-in through a real browser (ADR 0016): a new learner signs in with their
-ID number (typed with a lower-case x where it has one) and the initial password, is
+ID number (typed with a lower-case x) and the initial password, is
 held on the change page, chooses a password, and signs in again with it; a second
 learner does the same with their mobile number.
 """
@@ -52,7 +52,8 @@ def sign_out(page):
 
 def test_a_new_learner_signs_in_with_the_id_number_changes_the_initial_password_and_signs_in_again(
         sandbox, new_page, shoot):
-    learner = demo_learner("learner_new_fj")
+    learner = demo_learner("learner_new_nm")
+    assert learner["id_number"].endswith("X")
     page = new_page()
     page.goto(sandbox.url("/login/"))
     assert learner["id_number"] in page.inner_text("main")  # the demo table lists the fictional number
@@ -78,7 +79,7 @@ def test_a_new_learner_signs_in_with_the_id_number_changes_the_initial_password_
 
 def test_a_new_learner_signs_in_with_the_mobile_number_and_a_wrong_check_character_is_refused(
         sandbox, new_page, shoot):
-    learner = demo_learner("learner_new_nm")
+    learner = demo_learner("learner_new_fj")
     page = new_page()
     wrong = learner["id_number"][:17] + ("0" if learner["id_number"][17] != "0" else "1")
     submit_sign_in(page, sandbox, wrong, demo_data.DEMO_INITIAL_PASSWORD)

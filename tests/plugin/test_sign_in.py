@@ -4,6 +4,7 @@ number finds the account through the keyed hashes only, a wrong check character 
 refused before any lookup, guessing is throttled per identifier and per client, and
 Open edX's own user-name/e-mail sign-in keeps working beside it.
 """
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -101,11 +102,11 @@ def test_the_lookup_never_queries_a_plain_id_number_or_mobile_column(learner):
         assert authenticate(request_from(), username=mobile, password=PASSWORD) == learner.user
         assert authenticate(request_from(), username=number, password="wrong") is None
         assert authenticate(request_from(), username="13700000000", password=PASSWORD) is None
-    sql = "\n".join(query["sql"] for query in queries.captured_queries)
-    assert '"id_number_hash" =' in sql and '"mobile_hash" =' in sql
+    sql = re.sub(r'[`"]', "", "\n".join(query["sql"] for query in queries.captured_queries))  # any engine's quoting
+    assert "id_number_hash =" in sql and "mobile_hash =" in sql
     for plain in (number, number.lower(), number[:17], mobile, "13700000000"):
         assert plain not in sql  # neither as a value nor in the username/e-mail columns
-    assert '"id_number" =' not in sql and '"mobile" =' not in sql
+    assert not re.search(r"\b(id_number|mobile|username|email) (=|IN|LIKE)", sql)
 
 
 def test_a_wrong_password_stops_at_this_backend_instead_of_a_plain_user_name_lookup(learner):

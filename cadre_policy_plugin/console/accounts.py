@@ -52,9 +52,9 @@ def find(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @console_view
-def detail(request, profile_id):
+def detail(request, user_id):
     """One learner's account: reset the password, record leaving, return to training."""
-    profile = scope.visible_profiles(request.user).select_related("user", "unit").filter(pk=profile_id).first()
+    profile = scope.visible_profiles(request.user).select_related("user", "unit").filter(user_id=user_id).first()
     if profile is None:
         raise Http404
     context = {"profile": profile, "leaving_choices": LEAVING_CHOICES, "is_academy": accounts.is_academy(request.user),

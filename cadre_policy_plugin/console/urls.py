@@ -7,5 +7,5 @@ app_name = "console"
 urlpatterns = [
     path("", views.index, name="index"),
     path("accounts/", accounts.find, name="accounts"),
-    path("accounts/<int:profile_id>/", accounts.detail, name="account"),
+    path("accounts/<int:user_id>/", accounts.detail, name="account"),
 ]

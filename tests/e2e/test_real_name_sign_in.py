@@ -93,3 +93,30 @@ def test_a_new_learner_signs_in_with_the_mobile_number_and_a_wrong_check_charact
     submit_sign_in(page, sandbox, learner["mobile"], NEW_PASSWORD)
     page.wait_for_selector("[data-testid=signed-in-as]")
     assert page.text_content("[data-testid=signed-in-as]").strip() == learner["real_name"]
+
+
+def test_a_unit_administrator_resets_a_lost_password_and_the_learner_must_change_it(sandbox, new_page, shoot):
+    learner = demo_learner("learner_section")  # Fujian, below admin_fz's 福州市
+    admin = new_page()
+    submit_sign_in(admin, sandbox, "admin_fz", demo_data.DEMO_PASSWORD)
+    admin.wait_for_selector("[data-testid=signed-in-as]")
+    admin.goto(sandbox.url("/cadre/manage/accounts/"))
+    admin.fill("[data-testid=account-query]", learner["id_number"])
+    admin.press("[data-testid=account-query]", "Enter")
+    admin.click(f"[data-testid=account-results] a:text-is('{learner['real_name']}')")
+    assert learner["id_number"] not in admin.inner_text("main")  # masked on the console
+    admin.fill("#reset-reason", "学员遗失密码")
+    admin.click("[data-testid=reset-password]")
+    initial = admin.inner_text("[data-testid=initial-password]").strip()
+    shoot(admin, "console-reset-shown-once")
+    admin.goto(admin.url)  # the page again: the password is not stored anywhere to show it from
+    assert admin.query_selector("[data-testid=initial-password]") is None
+
+    page = new_page()
+    submit_sign_in(page, sandbox, learner["mobile"], initial)
+    page.wait_for_selector("[data-testid=password-change-required]")
+    page.fill("#id_old_password", initial)
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD)
+    page.click("[data-testid=change-password]")
+    page.wait_for_selector("[data-testid=password-changed]")

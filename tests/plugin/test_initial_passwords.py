@@ -72,7 +72,7 @@ def test_a_reset_by_an_administrator_outside_the_learner_s_subtree_is_refused(wo
     assert not AuditLog.objects.filter(action="account.password_reset").exists()
     # the console: the sibling unit's administrator does not even see the learner
     client.force_login(world["admin_b"])
-    url = reverse("cadre_policy:console:account", args=[profile.pk])
+    url = reverse("cadre_policy:console:account", args=[profile.user_id])
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "reset", "reason": "x"}).status_code == 404
     profile.user.refresh_from_db()
@@ -82,7 +82,7 @@ def test_a_reset_by_an_administrator_outside_the_learner_s_subtree_is_refused(wo
 def test_the_console_shows_the_new_initial_password_once(world, client):
     profile = world["learner"]
     client.force_login(world["admin_a"])
-    url = reverse("cadre_policy:console:account", args=[profile.pk])
+    url = reverse("cadre_policy:console:account", args=[profile.user_id])
     page = client.get(url)
     assert page.status_code == 200 and profile.masked_id_number in page.content.decode()
     assert profile.id_number not in page.content.decode()

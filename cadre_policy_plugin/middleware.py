@@ -103,7 +103,7 @@ class LoginIdentifierMiddleware:
             signin.mark(request, signin.THROTTLED)
             return self.error(request, identifier, 429, "cadre-sign-in-throttled")
         resolution = signin.resolve(identifier)
-        if resolution.user is None:
+        if resolution.user is None or (field == "email" and not resolution.user.email):
             throttle.failed()
             signin.mark(request, resolution.refusal)
             code = "cadre-id-number-invalid" if resolution.refusal else "incorrect-email-or-password"

@@ -19,7 +19,7 @@ from cadre_policy_plugin.account.forms import PasswordChangeForm, RegistrationFo
 from cadre_policy_plugin.conf import cadre_setting
 from cadre_policy_plugin.middleware import SESSION_KEY
 from cadre_policy_plugin.pages import render_page
-from cadre_policy_plugin.services import accounts
+from cadre_policy_plugin.services import accounts, signin
 
 
 def _add_errors(form, exc):
@@ -66,19 +66,29 @@ def register(request):
     if not cadre_setting("SELF_REGISTRATION"):
         raise Http404
     form = RegistrationForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # "Already registered" tells whether a number is on file: answers count against the
+        # client like failed sign-ins, so the page is no oracle for walking through ID numbers.
+        _kind, digest = signin.classify(data["id_number"])
+        throttle = signin.throttle_for(request, digest or "registration")
+        if throttle.blocked():
+            signin.mark(request, signin.THROTTLED)
+            form.add_error(None, signin.refusal_message(request))
+            return render_page(request, "cadre_policy/account/register.html", {"form": form}, status=429)
         try:
             profile = accounts.register(id_number=data["id_number"], real_name=data["real_name"], rank=data["rank"],
                                         unit=data["unit"], password=data["password1"], mobile=data["mobile"])
         except ValidationError as exc:
+            if "id_number" in exc.message_dict or "mobile" in exc.message_dict:
+                throttle.failed()
             _add_errors(form, exc)
         else:
             return render_page(request, "cadre_policy/account/registered.html",
                                {"unit": profile.unit, "masked_id_number": profile.masked_id_number,
                                 "login_url": resolve_url(settings.LOGIN_URL)})
-    return render_page(request, "cadre_policy/account/register.html", {"form": form},
-                       status=400 if request.method == "POST" else 200)
+    return render_page(request, "cadre_policy/account/register.html", {"form": form}, status=status)
 
 
 def password_change_redirect(request):

@@ -289,3 +289,20 @@ def test_the_import_command_prints_initial_passwords_once(world, tmp_path, capsy
     assert number not in out
     printed = out.strip().split()[-1]  # the row's last column: its initial password
     assert authenticate(None, username=number, password=printed) is not None
+
+
+@override_settings(CADRE_POLICY={"SIGN_IN_MAX_FAILURES_PER_CLIENT": 3})
+def test_the_registration_page_is_no_oracle_for_walking_through_id_numbers(world, client):
+    taken = [make_profile(world["tree"]["a"], mobile=f"1390000000{n}").id_number for n in range(3)]
+    for number in taken:
+        answer = client.post(reverse("cadre_policy:account:register"), register_form(world["tree"]["b"], number),
+                             REMOTE_ADDR="10.1.1.1")
+        assert answer.status_code == 400
+    fresh = make_id_number(serial=555, region="150102")
+    refused = client.post(reverse("cadre_policy:account:register"), register_form(world["tree"]["b"], fresh),
+                          REMOTE_ADDR="10.1.1.1")
+    assert refused.status_code == 429
+    assert not LearnerProfile.objects.with_id_number(fresh).exists()
+    elsewhere = client.post(reverse("cadre_policy:account:register"), register_form(world["tree"]["b"], fresh),
+                            REMOTE_ADDR="10.1.1.2")
+    assert elsewhere.status_code == 200

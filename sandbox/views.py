@@ -90,6 +90,13 @@ class SandboxLoginView(LoginView):
         context["register_url"] = _reverse_or_none("cadre_policy:account:register")
         return context
 
+    def form_invalid(self, form):
+        """A throttled sign-in answers 429 (Too Many Requests), any other refusal 200 with the form."""
+        response = super().form_invalid(form)
+        if getattr(self.request, "cadre_sign_in_refusal", "") == "throttled":
+            response.status_code = 429
+        return response
+
 
 @require_POST
 def logout_view(request):

@@ -120,3 +120,19 @@ def test_a_unit_administrator_resets_a_lost_password_and_the_learner_must_change
     page.fill("#id_new_password2", NEW_PASSWORD)
     page.click("[data-testid=change-password]")
     page.wait_for_selector("[data-testid=password-changed]")
+
+
+def test_guessing_a_password_is_throttled_with_a_translated_message(sandbox, new_page):
+    learner = demo_learner("learner_staff")  # nobody else's browser test signs in as this learner
+    page = new_page()
+    for attempt in range(5):
+        submit_sign_in(page, sandbox, learner["mobile"], f"guess-{attempt}")
+        page.wait_for_selector("[data-testid=sign-in-error]")
+    response = page.goto(sandbox.url("/login/"))
+    page.fill("#id_username", learner["mobile"])
+    page.fill("#id_password", demo_data.DEMO_PASSWORD)  # the right password, refused while throttled
+    with page.expect_response(lambda answer: answer.request.method == "POST") as answer:
+        page.click("[data-testid=sign-in]")
+    assert answer.value.status == 429
+    assert "登录失败次数过多" in page.inner_text("[data-testid=sign-in-error]")
+    assert response.ok

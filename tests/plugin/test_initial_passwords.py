@@ -306,3 +306,15 @@ def test_the_registration_page_is_no_oracle_for_walking_through_id_numbers(world
     elsewhere = client.post(reverse("cadre_policy:account:register"), register_form(world["tree"]["b"], fresh),
                             REMOTE_ADDR="10.1.1.2")
     assert elsewhere.status_code == 200
+
+
+def test_xhr_calls_get_the_stable_code_and_the_language_switch_stays_open(world, client):
+    profile = world["learner"]
+    initial = accounts.reset_password(world["admin_a"], profile.user)
+    sign_in(client, profile.mobile, initial)
+    xhr = client.post(reverse("cadre_policy:console:index"), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert xhr.status_code == 403 and xhr.json()["error_code"] == "cadre-password-change-required"
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": reverse(CHANGE)})
+    assert switched.status_code == 302 and switched["Location"] == reverse(CHANGE)
+    page = client.get(reverse(CHANGE))
+    assert "Change your password" in page.content.decode()  # the switch reached the change page's language

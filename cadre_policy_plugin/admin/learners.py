@@ -13,13 +13,15 @@ other change, is audited with masked values only.
 """
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cadre_policy_plugin.admin.scoping import AcademyAdminMixin, AccountField, person
 from cadre_policy_plugin.models import LearnerProfile
 from cadre_policy_plugin.models.learners import validate_id_number, validate_mobile
-from cadre_policy_plugin.services import roles
+from cadre_policy_plugin.services import accounts, roles
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.roster_import import activate_if_pending
 
@@ -84,7 +86,7 @@ class LearnerProfileAdmin(AcademyAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "approved", "rank")
     search_fields = ("real_name", "=user__username")
     readonly_fields = ("account", "masked_id_number", "masked_mobile", "created", "modified")
-    actions = ("approve",)
+    actions = ("approve", "approve_with_initial_passwords")
     id_hash_path = "id_number_hash"
 
     @admin.display(description=_("ID number"))
@@ -135,3 +137,23 @@ class LearnerProfileAdmin(AcademyAdminMixin, admin.ModelAdmin):
             count += 1
         self.message_user(request, ngettext("%(count)d learner approved.", "%(count)d learners approved.", count)
                           % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve and issue initial passwords (shown once)"))
+    def approve_with_initial_passwords(self, request, queryset):
+        """
+        Approve the selected learners and give each a new initial password (Loudi Art. 8:
+        approved, then given a user name and initial password), listed once on the answer
+        page (``no-store``), never in a message (messages live in cookies or the session).
+        """
+        issued = []
+        for profile in queryset.select_related("user", "unit"):
+            try:
+                password = accounts.approve_learner(request.user, profile, initial_password=True)
+            except PermissionDenied:
+                continue
+            issued.append({"profile": profile, "password": password})
+        context = {**self.admin_site.each_context(request), "title": _("Initial passwords"), "issued": issued,
+                   "opts": self.model._meta}
+        response = TemplateResponse(request, "admin/cadre_policy/initial_passwords.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -497,6 +497,12 @@ ZH = {
     "Back in training": "恢复培训",
     "Return to training": "恢复培训资格",
     "ID number, mobile number or user name": "身份证号、手机号码或用户名",
+    "Approve and issue initial passwords (shown once)": "审核通过并生成初始密码（仅显示一次）",
+    "Initial passwords": "初始密码",
+    "Shown only this once: give each learner their initial password in person. They must choose their own "
+    "password when they next sign in.": "仅显示这一次：请将初始密码当面交给每位学员。学员下次登录时须设置自己的密码。",
+    "Initial password": "初始密码",
+    "No learner in your units was selected.": "未选中您所管理单位的学员。",
     "Find": "查找",
     "No learner of your units has this ID number, mobile number or user name.":
         "您所管理的单位中没有该身份证号、手机号码或用户名的学员。",

@@ -288,3 +288,21 @@ def test_reasons_are_shown_with_any_id_number_masked(client, world):
                     url("auditlog_change", AuditLog.objects.get(action="ledger.add").pk)):
         body = client.get(address).content.decode()
         assert NUMBER_A not in body and "为150***********" in body, address
+
+
+def test_approve_and_issue_initial_passwords_lists_them_once(client, world):
+    from django.contrib.auth import authenticate
+
+    pending = make_profile(world["tree"]["a"], approved=False, mobile="13700000001")
+    client.force_login(world["academy"])
+    answer = client.post(url("learnerprofile_changelist"), {"action": "approve_with_initial_passwords",
+                                                            "_selected_action": [pending.pk]})
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    body = answer.content.decode()
+    passwords = [part.split("<")[0] for part in body.split('data-testid="initial-password">')[1:]]
+    assert len(passwords) == 1
+    pending.refresh_from_db()
+    assert pending.approved and pending.password_change_required
+    assert authenticate(None, username=pending.id_number, password=passwords[0]) == pending.user
+    assert pending.id_number not in body and passwords[0] not in "".join(
+        str(row.detail) + row.reason for row in AuditLog.objects.all())

@@ -3,9 +3,10 @@ Real-name learner profiles (one person, one account: Anhui Art. 8, Loudi Art. 8)
 
 The national ID number is kept twice: the value itself (the registry files records
 under it) and a keyed hash that carries the uniqueness constraint and serves lookups,
-so no query ever needs the plain number in a WHERE clause (ADR 0011).  Leaving
-(retired, resigned, deceased, transferred) deactivates the Open edX account and keeps
-the training file.
+so no query ever needs the plain number in a WHERE clause (ADR 0011); the mobile
+number likewise has a keyed hash for signing in by mobile (ADR 0016).  Leaving
+(retired, resigned, deceased, transferred) closes cadre courses and, by policy
+(``LEAVING_ENDS_SIGN_IN``), deactivates the Open edX account; the training file stays.
 """
 import logging
 

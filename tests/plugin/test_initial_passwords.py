@@ -6,12 +6,14 @@ coming back (Anhui Art. 8); every change audited without the password (ADR 0016)
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from cadre_policy_plugin import api
 from cadre_policy_plugin.checks import check_sign_in
@@ -28,7 +30,11 @@ NEW_PASSWORD = "Wo-de-mima-2027"
 
 @pytest.fixture(autouse=True)
 def _fresh_counters():
+    """Empty sign-in counters; afterwards the host's language again (a request in English leaves it active)."""
     cache.clear()
+    yield
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

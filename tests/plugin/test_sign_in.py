@@ -9,11 +9,13 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cadre_policy_plugin import identity
 from cadre_policy_plugin.conf import id_hash_key
@@ -43,9 +45,11 @@ EDX_MIDDLEWARE = [
 
 @pytest.fixture(autouse=True)
 def _fresh_counters():
+    """Empty sign-in counters; afterwards the host's language again (a request in English leaves it active)."""
     cache.clear()
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def id_number_ending_in_x():

@@ -324,3 +324,14 @@ def test_xhr_calls_get_the_stable_code_and_the_language_switch_stays_open(world,
     assert switched.status_code == 302 and switched["Location"] == reverse(CHANGE)
     page = client.get(reverse(CHANGE))
     assert "Change your password" in page.content.decode()  # the switch reached the change page's language
+
+
+def test_misconfigured_sign_in_is_reported_at_start_up():
+    with override_settings(CADRE_POLICY={"SIGN_IN_MAX_FAILURES": 0}):
+        assert [problem.id for problem in check_sign_in()] == ["cadre_policy.E007"]
+    with override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"],
+                           MIDDLEWARE=["django.contrib.auth.middleware.AuthenticationMiddleware"]):
+        assert [problem.id for problem in check_sign_in()] == ["cadre_policy.W005", "cadre_policy.W006"]
+    with override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"], MIDDLEWARE=[],
+                           CADRE_POLICY={"SIGN_IN_BY_ID_NUMBER": False, "FORCE_INITIAL_PASSWORD_CHANGE": False}):
+        assert check_sign_in() == []

@@ -58,7 +58,7 @@ def detail(request, user_id):
     if profile is None:
         raise Http404
     context = {"profile": profile, "leaving_choices": LEAVING_CHOICES, "is_academy": accounts.is_academy(request.user),
-               "can_change": scope.can_administer_learner(request.user, profile.user)}
+               "can_change": scope.can_manage_learner(request.user, profile.user)}
     status = 200
     if request.method == "POST":
         action, reason = request.POST.get("action"), request.POST.get("reason", "")

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from cadre_policy_plugin import identity
 from cadre_policy_plugin.conf import cadre_setting, id_hash_key
 from cadre_policy_plugin.models import LEAVING_STATUSES, LearnerProfile, LearnerStatus
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services import roles, scope
 from cadre_policy_plugin.services.audit import audit
 
 log = logging.getLogger(__name__)
@@ -90,13 +90,16 @@ def reset_password(actor, learner_user, *, reason=""):
     """
     A unit administrator resets a learner's password to a new initial one (shown once).
 
-    Refused (``PermissionDenied``) unless ``actor`` may change this learner's file: the
-    learner's unit lies in a subtree where ``actor`` is 管理员, or ``actor`` is academy staff.
-    Administrators and staff accounts are not reset here (the academy handles them).
+    Refused (``PermissionDenied``) unless ``actor`` may change this learner's file
+    (``scope.can_manage_learner``): the learner's unit lies in a subtree where ``actor`` is
+    管理员 (a read-only 联络员 is refused), or ``actor`` is academy staff; and the account
+    is one a learner-level action of ``actor`` may touch (``roles.may_act_on_account``:
+    never a staff, superuser or academy account, an administrator's only inside ``actor``'s
+    subtree).
     """
-    if not scope.can_administer_learner(actor, learner_user):
+    if not scope.can_manage_learner(actor, learner_user):
         raise PermissionDenied(_("You may reset passwords only of learners in the units you administer."))
-    if learner_user.is_staff or learner_user.is_superuser or scope.is_administrator(learner_user):
+    if not roles.may_act_on_account(actor, learner_user):
         raise PermissionDenied(_("The passwords of administrators and staff are reset by the academy."))
     profile = _profile(learner_user)
     password = issue_initial_password(profile, actor=actor, action="account.password_reset", reason=reason)
@@ -204,7 +207,7 @@ def record_leaving(actor, profile, status, *, reason):
         raise ValidationError({"status": _("Not a leaving status.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why (a reason is kept in the audit trail).")})
-    if not scope.can_administer_learner(actor, profile.user):
+    if not scope.can_manage_learner(actor, profile.user):
         raise PermissionDenied(_("You may record leaving only for learners in the units you administer."))
     before = profile.status
     with transaction.atomic():
@@ -217,11 +220,7 @@ def record_leaving(actor, profile, status, *, reason):
 
 
 def is_academy(user):
-    """Academy staff: the academy permission (``services/roles.py`` once it lands) or a superuser."""
-    try:
-        from cadre_policy_plugin.services import roles
-    except ImportError:
-        return bool(getattr(user, "is_superuser", False) and user.is_active)
+    """Academy staff (``cadre_policy.manage_academy`` or a superuser; ADR 0015), never ``is_staff`` alone."""
     return roles.is_academy_staff(user)
 
 
@@ -262,7 +261,7 @@ def approve_learner(actor, profile, *, initial_password=None, reason=""):
     """
     from cadre_policy_plugin.services.roster_import import activate_if_pending
 
-    if not scope.can_administer_learner(actor, profile.user):
+    if not scope.can_manage_learner(actor, profile.user):
         raise PermissionDenied(_("You may approve only learners in the units you administer."))
     user = profile.user
     if initial_password is None:

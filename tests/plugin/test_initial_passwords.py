@@ -19,7 +19,7 @@ from cadre_policy_plugin import api
 from cadre_policy_plugin.checks import check_sign_in
 from cadre_policy_plugin.models import AuditLog, LearnerProfile, LearnerStatus, UnitAdministrator
 from cadre_policy_plugin.services import accounts, roster_import
-from tests.plugin.factories import make_id_number, make_profile, make_tree, make_user
+from tests.plugin.factories import make_admin, make_id_number, make_profile, make_tree, make_user
 from tests.plugin.import_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -111,11 +111,35 @@ def test_the_console_finds_a_learner_by_id_number_inside_the_subtree_only(world,
     assert profile.real_name not in found.content.decode()
 
 
-def test_staff_and_administrator_accounts_are_not_reset_by_a_unit(world):
-    other_admin = world["admin_a"]
-    make_profile(world["tree"]["a"], other_admin, mobile="13900000001")
+def test_staff_and_higher_administrators_are_not_reset_by_a_unit(world):
+    # The county's administrator is also a learner of unit A: unit A's administrator may not reset them.
+    make_profile(world["tree"]["a"], world["admin_county"], mobile="13900000001")
     with pytest.raises(PermissionDenied):
-        accounts.reset_password(world["admin_county"], other_admin)
+        accounts.reset_password(world["admin_a"], world["admin_county"])
+    staff = make_profile(world["tree"]["a"], make_user("platform_staff", is_staff=True), mobile="13900000002")
+    with pytest.raises(PermissionDenied):
+        accounts.reset_password(world["admin_county"], staff.user)
+    # unit A's own administrator, a learner of unit A, is inside the county administrator's subtree (ADR 0015)
+    make_profile(world["tree"]["a"], world["admin_a"], mobile="13900000003")
+    assert accounts.reset_password(world["admin_county"], world["admin_a"])
+
+
+def test_a_read_only_liaison_sees_the_learner_but_cannot_reset_or_record_leaving(world, client):
+    liaison = make_admin(world["tree"]["a"], "liaison_a", role="liaison")
+    profile = world["learner"]
+    with pytest.raises(PermissionDenied):
+        accounts.reset_password(liaison, profile.user)
+    with pytest.raises(PermissionDenied):
+        accounts.record_leaving(liaison, profile, LearnerStatus.RESIGNED, reason="辞职")
+    client.force_login(liaison)
+    url = reverse("cadre_policy:console:account", args=[profile.user_id])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200 and "只读" in page.content.decode()
+    assert 'data-testid="reset-password"' not in page.content.decode()
+    before = profile.user.password
+    assert client.post(url, {"action": "reset", "reason": "x"}).status_code == 403
+    profile.user.refresh_from_db()
+    assert profile.user.password == before
 
 
 # ---------------------------------------------------------------- the forced change

@@ -17,7 +17,7 @@ def fill_mobile_hashes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_policy', '0005_ledger_excluded_reason'),
+        ('cadre_policy', '0007_evidence_owners'),
     ]
 
     operations = [

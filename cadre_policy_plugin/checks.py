@@ -125,7 +125,7 @@ def check_filter_wiring(app_configs=None, **kwargs):
 @register(Tags.compatibility)
 def check_upload_limits(app_configs=None, **kwargs):
     """
-    E005 an upload or import limit that is not a positive whole number; E006 evidence
+    E005 an upload, import or close-chunk limit that is not a positive whole number; E006 evidence
     content types that are empty or that the plugin cannot recognise by their bytes
     (a type it cannot sniff would either be refused always or accepted unchecked).
     """
@@ -135,7 +135,8 @@ def check_upload_limits(app_configs=None, **kwargs):
     if not isinstance(value, dict):
         return []
     problems = []
-    for key in ("EVIDENCE_MAX_BYTES", "IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS"):
+    for key in ("EVIDENCE_MAX_BYTES", "IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "CLOSE_CHUNK_SIZE",
+                "CLOSE_CHUNK_LEASE_SECONDS"):
         limit = value.get(key, DEFAULTS[key])
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
             problems.append(Error(f"CADRE_POLICY['{key}'] must be a positive whole number, not {limit!r}.",

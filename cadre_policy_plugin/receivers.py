@@ -2,8 +2,9 @@
 Django model signals that keep the year-status cache honest.
 
 A learner's rank, unit or registration date, or a node's policy or overlay, changes
-what the engine says about the learner's year; these receivers recompute the affected
-cached years inside the same transaction as the change.  (Ledger changes recompute
+what the engine says about the learner's year.  A profile change recomputes that
+learner's cached years inside the same transaction; a node's change queues a close
+job over its subtree (``services/close.py``) when the transaction commits.  (Ledger changes recompute
 their own year in ``services/ledger.py``.)
 
 ``user_logged_in`` copies the learner's forced-password-change flag into the session,
@@ -12,6 +13,7 @@ where ``PasswordChangeRequiredMiddleware`` reads it (no query per request).
 import logging
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -51,17 +53,26 @@ def _node_pre_save(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=OrgNode, dispatch_uid="cadre_policy.node_post_save")
 def recompute_after_policy_change(sender, instance, raw=False, **kwargs):
-    """Recompute the current year of every learner below a node whose policy changed."""
+    """
+    Queue a close job for the current year of every learner below a node whose policy
+    changed: the chunks are planned in this transaction and queued when it commits, so
+    the request that saved the node never recomputes a subtree itself.
+    """
     if raw or not getattr(instance, "_cadre_policy_changed", False):
         return
     instance._cadre_policy_changed = False
     if not cadre_setting("RECOMPUTE_ON_POLICY_CHANGE"):
         log.info("policy of node %s changed; recompute skipped (RECOMPUTE_ON_POLICY_CHANGE off)", instance.pk)
         return
+    from cadre_policy_plugin.models import CloseJob
+    from cadre_policy_plugin.services import close
     from cadre_policy_plugin.services.evaluation import current_year
 
-    for profile in LearnerProfile.objects.in_subtree([instance]).select_related("user").iterator():
-        recompute_for_user(profile.user, years={current_year()})
+    job = close.create_job(node=instance, years=[current_year()], reason=CloseJob.Reason.POLICY_CHANGE)
+    log.info("policy of node %s changed; close job %s queued for %s learner(s)", instance.pk, job.pk,
+             job.total_learners)
+    if job.total_chunks:
+        transaction.on_commit(lambda: close.dispatch(job, force=True))
 
 
 @receiver(user_logged_in, dispatch_uid="cadre_policy.password_change_flag")

@@ -37,3 +37,16 @@ def clock(request):
     running = Clock(marker.args[0] if marker else DEFAULT_NOW)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _celery_reads_django_settings():
+    """
+    The LMS's Celery app reads ``CELERY_*`` from Django settings; so does the default
+    app here, which makes ``.delay()`` eager (tests/settings.py) instead of publishing
+    to whatever broker listens on localhost.
+    """
+    from celery import current_app  # pylint: disable=import-outside-toplevel
+
+    current_app.config_from_object("django.conf:settings", namespace="CELERY")
+    yield

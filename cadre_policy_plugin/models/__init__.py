@@ -6,6 +6,7 @@ Other apps never import these: they go through ``cadre_policy_plugin.api``.
 from cadre_policy_plugin.models.admins import AdministratorRole, UnitAdministrator
 from cadre_policy_plugin.models.audit import AuditImmutableError, AuditLog
 from cadre_policy_plugin.models.certificates import AnnualCertificate
+from cadre_policy_plugin.models.close import ChunkState, CloseChunk, CloseJob
 from cadre_policy_plugin.models.courses import (
     BlockVerification,
     Category,
@@ -39,6 +40,9 @@ __all__ = [
     "AuditLog",
     "BlockVerification",
     "Category",
+    "ChunkState",
+    "CloseChunk",
+    "CloseJob",
     "CourseCreditSpec",
     "CoursePassing",
     "CreditBlock",

@@ -112,7 +112,10 @@ class LedgerEntry(models.Model):
                                     name="cadre_ledger_evidence_once"),
             models.UniqueConstraint(fields=["user", "award_key"], name="cadre_ledger_award_once"),
         ]
-        indexes = [models.Index(fields=["user", "academic_year"])]
+        # (user, earned_on): a learner's year and a close chunk's rows are index range
+        # scans, whatever the size of the ledger.
+        indexes = [models.Index(fields=["user", "academic_year"]),
+                   models.Index(fields=["user", "earned_on"], name="cadre_ledger_user_earned")]
 
     def __str__(self):
         return f"{self.uuid} {self.source} {self.value_hours or self.value_credits or ''}"

@@ -44,11 +44,11 @@ def totals_from(row):
 
 def sync_certificate(profile, pack, status_row):
     """Issue, restore or revoke the year's certificate to match ``status_row``."""
-    cert = AnnualCertificate.objects.filter(user=profile.user, year=status_row.year).first()
+    cert = AnnualCertificate.objects.filter(user_id=profile.user_id, year=status_row.year).first()
     if status_row.met and pack.grants_annual_certificate:
         if cert is None:
             cert = AnnualCertificate.objects.create(
-                user=profile.user, year=status_row.year, serial=serial_for(status_row.year, profile.user_id),
+                user_id=profile.user_id, year=status_row.year, serial=serial_for(status_row.year, profile.user_id),
                 verification_code=new_verification_code(), real_name=profile.real_name,
                 unit_name=profile.unit.name, policy_key=pack.key, unit_of_measure=pack.unit,
                 totals=totals_from(status_row))
@@ -67,6 +67,51 @@ def sync_certificate(profile, pack, status_row):
         cert.save(update_fields=["revoked_at", "revoked_reason"])
         log.info("annual certificate %s revoked: year no longer met", cert.serial)
     return cert
+
+
+def sync_certificates(items):
+    """
+    ``sync_certificate`` for many ``(profile, pack, status_row)`` at once (the close):
+    one read of the existing certificates, then one bulk insert, one bulk update of the
+    restored and one UPDATE of the revoked.  Returns ``(issued, restored, revoked)``.
+    """
+    items = list(items)
+    if not items:
+        return 0, 0, 0
+    users = {profile.user_id for profile, _pack, _row in items}
+    years = {row.year for _profile, _pack, row in items}
+    existing = {(cert.user_id, cert.year): cert
+                for cert in AnnualCertificate.objects.filter(user_id__in=users, year__in=years)}
+    new, restored, revoked = [], [], []
+    for profile, pack, row in items:
+        cert = existing.get((profile.user_id, row.year))
+        if row.met and pack.grants_annual_certificate:
+            if cert is None:
+                new.append(AnnualCertificate(
+                    user_id=profile.user_id, year=row.year, serial=serial_for(row.year, profile.user_id),
+                    verification_code=new_verification_code(), real_name=profile.real_name,
+                    unit_name=profile.unit.name, policy_key=pack.key, unit_of_measure=pack.unit,
+                    totals=totals_from(row)))
+            elif not cert.is_valid:
+                cert.revoked_at = None
+                cert.revoked_reason = ""
+                cert.verification_code = new_verification_code()
+                cert.totals = totals_from(row)
+                restored.append(cert)
+        elif cert is not None and cert.is_valid and not row.met:
+            revoked.append(cert.pk)
+    if new:
+        # ignore_conflicts: a chunk redone by a second worker finds them already issued.
+        AnnualCertificate.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    if restored:
+        AnnualCertificate.objects.bulk_update(restored, ["revoked_at", "revoked_reason", "verification_code",
+                                                         "totals"], batch_size=500)
+    if revoked:
+        AnnualCertificate.objects.filter(pk__in=revoked).update(revoked_at=timezone.now(),
+                                                                revoked_reason="year_no_longer_met")
+    if new or restored or revoked:
+        log.info("annual certificates: %s issued, %s restored, %s revoked", len(new), len(restored), len(revoked))
+    return len(new), len(restored), len(revoked)
 
 
 def verify(code):

@@ -71,8 +71,8 @@ def _amount(requirement):
     return (requirement.needed, requirement.earned) if requirement else (Decimal(0), Decimal(0))
 
 
-def store_status(profile, pack, status):
-    """Write the cache row for ``status``; issue/revoke the annual certificate; signal."""
+def status_fields(pack, status):
+    """The ``YearStatus`` columns for an engine answer (shared by one write and the bulk close)."""
     total_needed, total_earned = _amount(status.requirement("total"))
     required_needed, required_earned = _amount(status.requirement("required"))
     if status.requirement("required") is None:
@@ -80,15 +80,21 @@ def store_status(profile, pack, status):
         # record how much of the total was required, for reports and the certificate.
         counted = sum((r.value for r in status.entries if r.counted and r.category == "required"), Decimal(0))
         required_earned = min(counted, total_earned)
-    previous = YearStatus.objects.filter(user=profile.user, year=status.year).values_list("met", flat=True).first()
+    return {
+        "policy_key": pack.key, "unit_of_measure": pack.unit, "met": status.met,
+        "total_needed": total_needed, "total_earned": total_earned,
+        "required_needed": required_needed, "required_earned": required_earned,
+        "detail": status.as_dict(),
+    }
+
+
+def store_status(profile, pack, status):
+    """Write the cache row for ``status``; issue/revoke the annual certificate; signal."""
+    previous = YearStatus.objects.filter(user_id=profile.user_id, year=status.year).values_list(
+        "met", flat=True).first()
     row, _created = YearStatus.objects.update_or_create(
-        user=profile.user, year=status.year,
-        defaults={
-            "policy_key": pack.key, "unit_of_measure": pack.unit, "unit": profile.unit, "met": status.met,
-            "total_needed": total_needed, "total_earned": total_earned,
-            "required_needed": required_needed, "required_earned": required_earned,
-            "detail": status.as_dict(),
-        },
+        user_id=profile.user_id, year=status.year,
+        defaults={**status_fields(pack, status), "unit_id": profile.unit_id},
     )
     if cadre_setting("ANNUAL_CERTIFICATE"):
         from cadre_policy_plugin.services import annual

@@ -2,7 +2,8 @@
 Writing the ledger: new entries, course awards, reversals.
 
 Every write runs in ``transaction.atomic()`` with the learner's profile row locked
-(``select_for_update``), so two writes for one learner never interleave and the year
+(``select_for_update`` of that row alone: learners of one unit never wait for each
+other), so two writes for one learner never interleave and the year
 status written at the end always includes both.  Inside that transaction the row is
 inserted, ``signals.ledger_entry_recorded`` is sent (the sync adapter's outbox row
 commits with it) and the year's cache is refreshed.  The engine judges the new entry
@@ -12,14 +13,15 @@ when it was written.
 import logging
 import uuid as uuid_module
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_policy_plugin import rules, signals
 from cadre_policy_plugin.data import LedgerEntryData
-from cadre_policy_plugin.models import EvidenceOwner, EvidenceType, LearnerProfile, LedgerEntry
+from cadre_policy_plugin.models import EvidenceOwner, EvidenceType, LearnerProfile, LedgerEntry, OrgNode
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, engine_entry, evaluate_year, store_status
@@ -46,8 +48,26 @@ def learner_owns_document(user, sha256):
 
 
 def lock_profile(user):
-    """The learner's profile, locked for the rest of the transaction (None: no profile)."""
-    return LearnerProfile.objects.select_for_update().select_related("unit", "user").filter(user=user).first()
+    """
+    The learner's profile, locked for the rest of the transaction (None: no profile).
+
+    Only the profile row is locked.  ``select_for_update().select_related("unit")``
+    would also lock the unit's ``OrgNode`` row (and the user's) wherever the database
+    has no ``FOR UPDATE OF`` (MariaDB), so every write of every learner of one unit
+    would wait for the one before it.  PostgreSQL gets the join with ``of=("self",)``;
+    elsewhere the unit is read after the lock, unlocked.
+    """
+    user_id = getattr(user, "pk", user)
+    profiles = LearnerProfile.objects.filter(user_id=user_id)
+    if connection.features.has_select_for_update_of:
+        return profiles.select_related("unit", "user").select_for_update(of=("self",)).first()
+    profile = profiles.select_for_update().first()
+    if profile is None:
+        return None
+    profile.unit = OrgNode.objects.get(pk=profile.unit_id)
+    if isinstance(user, get_user_model()):
+        profile.user = user
+    return profile
 
 
 def _insert(row):

@@ -43,9 +43,19 @@ DEFAULTS = {
     # then break lookups, so production sets its own and never changes it.
     "ID_NUMBER_HASH_KEY": "",
     # Recompute the current year's status of every learner below an organisation
-    # node when its policy or overlay changes (synchronously; large trees can turn
-    # this off and run ``manage.py cadre_recompute_year_status`` instead).
+    # node when its policy or overlay changes: a close job (below) is queued when the
+    # change commits, never run in the request.  Off: run
+    # ``manage.py cadre_recompute_year_status`` by hand.
     "RECOMPUTE_ON_POLICY_CHANGE": True,
+    # The year-end close (``cadre_recompute_year_status`` and the policy-change
+    # recompute) as Celery tasks of this many learners each: one streaming ledger
+    # query, one bulk write and one transaction per chunk (ADR 0031).
+    "CLOSE_CHUNK_SIZE": 500,
+    # Seconds a worker owns the chunk it claimed; a chunk still ``running`` after that
+    # (its worker was killed) is dispatched again.  Must exceed one chunk's worst case.
+    "CLOSE_CHUNK_LEASE_SECONDS": 300,
+    # Celery queue of the close tasks (empty: the default queue).
+    "CLOSE_TASK_QUEUE": "",
     # Add this plugin's pipeline steps to OPEN_EDX_FILTERS_CONFIG when the settings are
     # loaded (kept: an operator's own steps and fail_silently flag).  Turn off to wire
     # the steps by hand.

@@ -23,9 +23,9 @@ def test_recompute_rebuilds_a_lost_cache_with_progress():
                                earned_on=date(2026, 2, 2))
     YearStatus.objects.all().delete()
     out = io.StringIO()
-    call_command("cadre_recompute_year_status", "--year", "2026", "--progress-every", "2", stdout=out)
+    call_command("cadre_recompute_year_status", "--year", "2026", "--chunk-size", "2", stdout=out)
     text = out.getvalue()
-    assert "2/5 learners" in text and "5/5 learners" in text and "Done: 5" in text
+    assert "5 learner(s) in 3 chunk(s)" in text and "5/5 learners, 3/3 chunks" in text and "Done: 5" in text
     assert YearStatus.objects.filter(year=2026, total_earned=Decimal("12")).count() == 5
     YearStatus.objects.all().delete()
     call_command("cadre_recompute_year_status", "--year", "2026", "--unit", "AH-HF-SX-A", stdout=io.StringIO())

@@ -61,7 +61,7 @@ def test_unknown_policy_key_is_refused():
     assert "policy_key" in exc.value.message_dict
 
 
-def test_policy_and_rank_changes_recompute_the_cached_year(monkeypatch):
+def test_policy_and_rank_changes_recompute_the_cached_year(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr("cadre_policy_plugin.services.evaluation.current_year", lambda: 2026)
     tree = make_tree()
     learner = make_profile(tree["a"], rank="county")
@@ -71,13 +71,15 @@ def test_policy_and_rank_changes_recompute_the_cached_year(monkeypatch):
     assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("50")
     county = tree["county"]
     county.overlay = OVERLAY_60
-    county.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        county.save()  # queues a close job when the change commits (eager Celery runs it)
     assert YearStatus.objects.get(user=learner.user, year=2026).total_needed == Decimal("60")
     # moving the unit under a Fujian region changes both the pack and, by rank, the quota
     fujian = type(county).objects.create(code="FJ", name="福建省", kind="province", policy_key="fujian-2017")
     unit = tree["a"]
     unit.parent = fujian
-    unit.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        unit.save()
     row = YearStatus.objects.get(user=learner.user, year=2026)
     assert row.policy_key == "fujian-2017" and row.total_needed == Decimal("50")
     learner.rank = "staff"

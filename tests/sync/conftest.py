@@ -89,19 +89,6 @@ def sync(registry):
     overrider.disable()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _celery_reads_django_settings():
-    """
-    The LMS's Celery app reads ``CELERY_*`` from Django settings; so does the default
-    app here, which makes ``.delay()`` eager (tests/settings.py) instead of publishing
-    to whatever broker listens on localhost.
-    """
-    from celery import current_app  # pylint: disable=import-outside-toplevel
-
-    current_app.config_from_object("django.conf:settings", namespace="CELERY")
-    yield
-
-
 @pytest.fixture(autouse=True)
 def _clean_fakes():
     yield

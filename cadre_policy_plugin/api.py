@@ -9,10 +9,11 @@ Every ledger write happens in ``transaction.atomic()`` and sends
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cadre_policy_plugin.models import EvidenceType, OrgNode
+from cadre_policy_plugin.models import CloseJob, EvidenceType, OrgNode
 from cadre_policy_plugin.services import (
     annual,
     calendar,
+    close,
     courses,
     ledger,
     node_policy,
@@ -33,7 +34,7 @@ __all__ = [
     "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
     "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "set_node_policy",
     "store_evidence_document", "unit_summary", "verified_seconds_for_course", "verify_annual_certificate",
-    "year_totals",
+    "year_totals", "start_year_close", "year_close_status", "year_close_jobs", "registry_identities",
 ]
 
 
@@ -145,6 +146,16 @@ def has_active_profile(user):
 def registry_identity(user_id):
     """.. pii: carries the full ID number for the registry payload; never log it."""
     return profiles.registry_identity(user_id)
+
+
+def registry_identities(user_ids):
+    """
+    ``{user_id: RegistryIdentity}`` for a batch (learners without a profile left out),
+    in a constant number of queries: the sync adapter's ``IDENTITY_BATCH_PROVIDER``.
+
+    .. pii: carries full ID numbers for the registry payload; never log them.
+    """
+    return profiles.registry_identities(user_ids)
 
 
 def ledger_entries_since(since=None, *, user_id=None, after_id=None, limit=1000):
@@ -330,3 +341,37 @@ def sign_in_refusal_message(request):
     from cadre_policy_plugin.services import signin
 
     return signin.refusal_message(request)
+
+
+def start_year_close(unit=None, years=None, *, requested_by=None):
+    """
+    Queue a year-end close of every learner below ``unit`` (a node or its code; ``None``:
+    every learner) for ``years`` (default: the current year); resumes the unfinished job
+    of the same scope.  Returns its progress (see ``year_close_status``).
+    """
+    from cadre_policy_plugin.services.evaluation import current_year
+
+    node = unit if isinstance(unit, OrgNode) or unit is None else OrgNode.objects.get(code=unit)
+    years = sorted(set(years or [current_year()]))
+    job = close.open_job(node, years) or close.create_job(node=node, years=years, reason=CloseJob.Reason.API,
+                                                          requested_by=requested_by)
+    close.dispatch(job, force=True)
+    job.refresh_from_db()
+    return close.progress(job).as_dict()
+
+
+def year_close_status(job_id):
+    """
+    A close job's progress: ``learners_done``/``learners_total``, chunks done and
+    running, ``rate`` (learners per second), ``eta_seconds``, ``finished``; ``None`` for
+    an unknown job.
+    """
+    job = CloseJob.objects.filter(pk=job_id).first()
+    return close.progress(job).as_dict() if job else None
+
+
+def year_close_jobs(unit, limit=20):
+    """The newest close jobs of ``unit`` and the nodes below it (newest first), as progress dicts."""
+    node = unit if isinstance(unit, OrgNode) else OrgNode.objects.get(code=unit)
+    jobs = CloseJob.objects.filter(node__in=OrgNode.objects.subtree_of(node)).order_by("-id")[:limit]
+    return [close.progress(job).as_dict() for job in jobs]

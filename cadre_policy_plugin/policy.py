@@ -123,15 +123,21 @@ def pack_for_node(node, year=None):
     return _build_pack(key, overlays, year)
 
 
-def packs_for_nodes(nodes, year=None):
-    """
-    ``{node pk: pack or None}`` for many units at once: every ancestor read in one query
-    (the close runs this per chunk instead of one ancestor query per unit).
-    """
+def ancestors_of_nodes(nodes):
+    """``{pk: node}`` of every node on the paths of ``nodes``, in one query."""
     from cadre_policy_plugin.models import OrgNode
 
+    return OrgNode.objects.in_bulk({pk for node in nodes for pk in node.ancestor_ids()})
+
+
+def packs_for_nodes(nodes, year=None, by_id=None):
+    """
+    ``{node pk: pack or None}`` for many units at once: every ancestor read in one query
+    (the close runs this per chunk instead of one ancestor query per unit); ``by_id``
+    passes ancestors already read.
+    """
     nodes = list(nodes)
-    by_id = OrgNode.objects.in_bulk({pk for node in nodes for pk in node.ancestor_ids()})
+    by_id = ancestors_of_nodes(nodes) if by_id is None else by_id
     packs = {}
     for node in nodes:
         chain = [by_id[pk] for pk in node.ancestor_ids() if pk in by_id]

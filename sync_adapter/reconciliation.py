@@ -15,7 +15,9 @@ from django.utils.module_loading import import_string
 
 from sync_adapter import outbox
 from sync_adapter.adapters import get_adapter
+from sync_adapter.adapters.base import PayloadError
 from sync_adapter.conf import sync_config
+from sync_adapter.delivery import identities_for
 from sync_adapter.models import OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -78,19 +80,20 @@ def reconcile(*, year=None, user_ids=None, requeue=False, config=None, adapter=N
     """Check every learner-year; return a :class:`ReconcileReport`."""
     config = config or sync_config()
     adapter = adapter or get_adapter(config)
-    identity_of = import_string(config["IDENTITY_PROVIDER"])
     totals_of = import_string(config["YEAR_TOTALS_PROVIDER"])
     report = ReconcileReport()
     pairs = learner_years(year=year, user_ids=user_ids)
     for start in range(0, len(pairs), QUERY_CHUNK):
         chunk = pairs[start:start + QUERY_CHUNK]
         queries, ok_pairs = [], []
+        identities = identities_for([user_id for user_id, _year in chunk], config)
         for user_id, academic_year in chunk:
-            try:
-                queries.append((identity_of(user_id), academic_year))
-                ok_pairs.append((user_id, academic_year))
-            except Exception as exc:  # pylint: disable=broad-except
-                report.differences.append(_no_identity(user_id, academic_year, exc))
+            identity = identities[user_id]
+            if isinstance(identity, Exception):
+                report.differences.append(_no_identity(user_id, academic_year, identity))
+                continue
+            queries.append((identity, academic_year))
+            ok_pairs.append((user_id, academic_year))
         registry = adapter.fetch_totals(queries) if queries else []
         for (user_id, academic_year), held in zip(ok_pairs, registry):
             report.checked += 1
@@ -111,7 +114,8 @@ def reconcile(*, year=None, user_ids=None, requeue=False, config=None, adapter=N
 
 def _no_identity(user_id, year, exc):
     zero = Decimal(0)
-    return Difference(user_id, year, zero, zero, zero, zero, 0, 0, error=f"no_registry_identity:{type(exc).__name__}")
+    kind = exc.detail if isinstance(exc, PayloadError) else type(exc).__name__
+    return Difference(user_id, year, zero, zero, zero, zero, 0, 0, error=f"no_registry_identity:{kind}")
 
 
 def compare(ledger, held, user_id, year):

@@ -1,7 +1,7 @@
 """REST API URLs, mounted at ``/cadre/api/v1/`` (see docs/plugin.md for each endpoint)."""
 from django.urls import path
 
-from cadre_policy_plugin.rest_api import documents, imports, reports, views
+from cadre_policy_plugin.rest_api import close, documents, imports, reports, views
 
 urlpatterns = [
     path("me/file/", views.MyFileView.as_view(), name="api-my-file"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("units/<str:code>/summary/", views.UnitSummaryView.as_view(), name="api-unit-summary"),
     path("units/<str:code>/learners/", views.UnitLearnersView.as_view(), name="api-unit-learners"),
     path("units/<str:code>/report/", reports.UnitReportView.as_view(), name="api-unit-report"),
+    path("units/<str:code>/close-jobs/", close.UnitCloseJobsView.as_view(), name="api-unit-close-jobs"),
+    path("close-jobs/<int:job_id>/", close.CloseJobView.as_view(), name="api-close-job"),
     path("learners/<int:user_id>/file/", views.LearnerFileView.as_view(), name="api-learner-file"),
     path("learners/<int:user_id>/entries/", views.LearnerEntriesView.as_view(), name="api-learner-entries"),
     path("learners/<int:user_id>/entries/upload/", documents.UploadEntryView.as_view(),

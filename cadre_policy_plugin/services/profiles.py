@@ -31,17 +31,51 @@ def region_key_for(profile):
         return ""
 
 
+def registry_identities(user_ids):
+    """
+    What the registry files each learner's records under: ``{user_id: RegistryIdentity}``
+    for a batch of user ids, learners without a profile left out.  One query for the
+    profiles with their units, one for every ancestor of those units (region keys and
+    packs), whatever the batch size.
+
+    .. pii: returns full ID numbers, for the registry payload only; never log them.
+    """
+    from cadre_policy_plugin.policy import ancestors_of_nodes, packs_for_nodes
+
+    ids = {int(user_id) for user_id in user_ids}
+    if not ids:
+        return {}
+    profiles = list(LearnerProfile.objects.filter(user_id__in=ids).select_related("unit")
+                    .only("user_id", "id_number", "real_name", "unit__code", "unit__path", "unit__region_key",
+                          "unit__policy_key", "unit__overlay"))
+    units = {profile.unit_id: profile.unit for profile in profiles}
+    by_id = ancestors_of_nodes(units.values())
+    region_of, needs_pack = {}, []
+    for unit in units.values():
+        chain = [by_id[pk] for pk in unit.ancestor_ids() if pk in by_id]
+        region = next((node.region_key for node in reversed(chain) if node.region_key), "")
+        region_of[unit.pk] = region
+        if not region:
+            needs_pack.append(unit)
+    if needs_pack:
+        for pk, pack in packs_for_nodes(needs_pack, by_id=by_id).items():
+            region_of[pk] = pack.region if pack is not None else ""
+    return {profile.user_id: RegistryIdentity(user_id=profile.user_id, id_number=profile.id_number,
+                                              real_name=profile.real_name, unit_code=profile.unit.code,
+                                              region_key=region_of[profile.unit_id])
+            for profile in profiles}
+
+
 def registry_identity(user_id):
     """
-    What the registry files a record under.
+    What the registry files a record under (one learner: ``registry_identities`` of one).
 
     .. pii: returns the full ID number, for the registry payload only; never log it.
     """
-    profile = profile_of(user_id)
-    if profile is None:
+    identity = registry_identities([user_id]).get(int(user_id))
+    if identity is None:
         raise LearnerProfile.DoesNotExist(f"user {user_id} has no learner profile")
-    return RegistryIdentity(user_id=profile.user_id, id_number=profile.id_number, real_name=profile.real_name,
-                            unit_code=profile.unit.code, region_key=region_key_for(profile))
+    return identity
 
 
 DEFAULT_LEARNING_RULES = {"max_playback_rate": Decimal("1.0"), "daily_cap_minutes": None}

@@ -14,8 +14,12 @@ DEFAULTS = {
     "REGISTRY_URL": "",
     # Dotted path of the RegistryAdapter subclass that speaks the registry's format.
     "ADAPTER": "sync_adapter.adapters.json_batch.JsonBatchAdapter",
-    # Dotted path of ``f(user_id) -> RegistryIdentity`` called at send time, so the ID
-    # number is never stored in the outbox.
+    # Dotted path of ``f(user_ids) -> {user_id: RegistryIdentity}`` called once per
+    # batch at send time, so the ID number is never stored in the outbox; a learner
+    # left out has no identity (dead letter).  Empty: IDENTITY_PROVIDER per learner.
+    "IDENTITY_BATCH_PROVIDER": "cadre_policy_plugin.api.registry_identities",
+    # Dotted path of ``f(user_id) -> RegistryIdentity`` (one learner), used when
+    # IDENTITY_BATCH_PROVIDER is empty.
     "IDENTITY_PROVIDER": "cadre_policy_plugin.api.registry_identity",
     # Dotted paths of the ledger read functions used by reconciliation.
     "YEAR_TOTALS_PROVIDER": "cadre_policy_plugin.api.year_totals",

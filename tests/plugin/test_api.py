@@ -240,3 +240,22 @@ def test_administered_units(tree):
     assert api.administered_units(admin) == ["AH-HF-SX"]
     assert api.administered_units(make_user()) == []
     assert api.administered_units(make_user(is_superuser=True)) == ["AH"]
+
+
+def test_registry_identities_answer_a_batch_in_two_queries_whatever_its_size(tree, django_assert_num_queries):
+    learners = [make_profile(tree["a"] if i % 2 else tree["b"]) for i in range(6)]
+    region = tree["b"]
+    region.region_key = "hefei-feixi"
+    region.save()
+    stranger = make_user()
+    with django_assert_num_queries(2):
+        few = api.registry_identities([learners[0].user_id, learners[1].user_id])
+    with django_assert_num_queries(2):
+        found = api.registry_identities([p.user_id for p in learners] + [stranger.pk])
+    assert stranger.pk not in found and set(found) == {p.user_id for p in learners}
+    assert few[learners[0].user_id] == found[learners[0].user_id]
+    for profile in learners:
+        identity = found[profile.user_id]
+        assert identity == api.registry_identity(profile.user_id)
+        assert identity.id_number == profile.id_number and identity.unit_code == profile.unit.code
+        assert identity.region_key == ("hefei-feixi" if profile.unit_id == region.pk else "anhui")

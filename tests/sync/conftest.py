@@ -50,6 +50,7 @@ def sync_settings(url, **overrides):
     config = {
         **DEFAULTS,
         "REGISTRY_URL": url,
+        "IDENTITY_BATCH_PROVIDER": "tests.sync.fakes.registry_identities",
         "IDENTITY_PROVIDER": "tests.sync.fakes.registry_identity",
         "YEAR_TOTALS_PROVIDER": "tests.sync.fakes.year_totals",
         "LEDGER_ENTRY_PROVIDER": "tests.sync.fakes.get_ledger_entry",

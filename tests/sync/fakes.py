@@ -1,7 +1,7 @@
 """
 Stand-ins for the policy plugin, used by the sync tests and the worker subprocesses.
 
-* :func:`registry_identity` derives a valid ID number from the user id (GB 11643
+* :func:`registry_identities` (a batch) and :func:`registry_identity` derive a valid ID number from the user id (GB 11643
   check character), except for users listed in the file named by the environment
   variable ``CADRE_SYNC_TEST_BROKEN_USERS`` (or added to :data:`BROKEN_USERS`): they get
   an ID number with a wrong check character, which the reference registry refuses.
@@ -52,6 +52,11 @@ def registry_identity(user_id):
                             real_name=f"学员{user_id}", unit_code="U-001", region_key="anhui")
 
 
+def registry_identities(user_ids):
+    """The fake of ``cadre_policy_plugin.api.registry_identities`` (a batch; unknown users left out)."""
+    return {int(user_id): registry_identity(user_id) for user_id in user_ids if int(user_id) >= 0}
+
+
 def make_entry(user_id, hours="2.5", *, year=2026, reverses=None, credits=None, entry_uuid=None):
     """A LedgerEntryData as the plugin would publish it."""
     return LedgerEntryData(
@@ -96,3 +101,8 @@ def get_ledger_entry(entry_uuid):
 def exploding_identity(user_id):
     """A provider failing in an unexpected way, with an ID number in its message."""
     raise RuntimeError(f"database hiccup while reading {id_number_for(user_id)}")
+
+
+def exploding_identities(user_ids):
+    """A batch provider failing in an unexpected way, with an ID number in its message."""
+    raise RuntimeError(f"database hiccup while reading {id_number_for(next(iter(user_ids)))}")

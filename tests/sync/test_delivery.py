@@ -262,8 +262,12 @@ def test_backoff_doubles_up_to_the_cap_and_jitter_only_shortens_it(attempt, base
     assert len(set(jittered)) > 1
 
 
-def test_an_unexpected_identity_failure_is_retried_and_its_message_not_logged(registry, sync, caplog):
-    sync(IDENTITY_PROVIDER="tests.sync.fakes.exploding_identity")
+@pytest.mark.parametrize("provider", [
+    {"IDENTITY_BATCH_PROVIDER": "tests.sync.fakes.exploding_identities"},
+    {"IDENTITY_BATCH_PROVIDER": "", "IDENTITY_PROVIDER": "tests.sync.fakes.exploding_identity"},
+], ids=["batch", "one-by-one"])
+def test_an_unexpected_identity_failure_is_retried_and_its_message_not_logged(registry, sync, caplog, provider):
+    sync(**provider)
     caplog.set_level(logging.DEBUG)
     _record_many(2)
     report = delivery.drain()

@@ -24,7 +24,8 @@ DAY = date(2026, 3, 5)
 @pytest.fixture
 def plugin_sync(registry, sync):
     """CADRE_SYNC with the plugin's real providers (the defaults)."""
-    sync(**{name: DEFAULTS[name] for name in ("IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER", "LEDGER_ENTRY_PROVIDER")})
+    sync(**{name: DEFAULTS[name] for name in ("IDENTITY_BATCH_PROVIDER", "IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER",
+                                            "LEDGER_ENTRY_PROVIDER")})
     return registry
 
 

@@ -38,6 +38,7 @@ def _env(name, default, cast=float):
 CADRE_SYNC = {
     **DEFAULTS,
     "REGISTRY_URL": os.environ.get("CADRE_SYNC_IT_REGISTRY_URL", "http://127.0.0.1:8765"),
+    "IDENTITY_BATCH_PROVIDER": "tests.sync.fakes.registry_identities",
     "IDENTITY_PROVIDER": "tests.sync.fakes.registry_identity",
     "YEAR_TOTALS_PROVIDER": "tests.sync.fakes.year_totals",
     "LEDGER_ENTRY_PROVIDER": "tests.sync.fakes.get_ledger_entry",

@@ -38,32 +38,34 @@ def engine_entry(row):
 def year_rows(user, year):
     """Ledger rows that count for ``year`` (not reversed, not reversals), oldest first."""
     return (LedgerEntry.objects.effective()
-            .filter(user=user, earned_on__gte=date(year, 1, 1), earned_on__lte=date(year, 12, 31))
+            .filter(user_id=getattr(user, "pk", user), earned_on__gte=date(year, 1, 1), earned_on__lte=date(year, 12, 31))
             .order_by("earned_on", "id"))
 
 
 def history_for(user, year):
-    return dict(YearStatus.objects.filter(user=user, year__lt=year).values_list("year", "met"))
+    return dict(YearStatus.objects.filter(user_id=getattr(user, "pk", user), year__lt=year).values_list("year", "met"))
 
 
 def engine_learner(profile):
     return rules.Learner(rank=profile.rank, registered_on=profile.registered_on)
 
 
-def evaluate_year(profile, year, *, pack=None, extra=(), exclude_uuids=()):
+def evaluate_year(profile, year, *, pack=None, extra=(), exclude_uuids=(), rows=None):
     """
     Run the engine on ``profile``'s year.
 
     ``extra`` adds candidate entries not yet written (so a new row's value is computed
     in the same run that produces the new status); ``exclude_uuids`` drops rows about
-    to be reversed.
+    to be reversed; ``rows`` passes the year's effective rows already read (the
+    learner's file reads the ledger once for the engine and the display).
     """
     pack = pack or pack_for_profile(profile, year)
     excluded = {str(u) for u in exclude_uuids}
-    entries = [engine_entry(row) for row in year_rows(profile.user, year) if str(row.uuid) not in excluded]
+    rows = year_rows(profile.user_id, year) if rows is None else rows
+    entries = [engine_entry(row) for row in rows if str(row.uuid) not in excluded]
     entries.extend(extra)
     year_input = rules.YearInput(year=year, learner=engine_learner(profile), entries=tuple(entries),
-                                 history=history_for(profile.user, year))
+                                 history=history_for(profile.user_id, year))
     return pack, rules.evaluate(pack, year_input)
 
 

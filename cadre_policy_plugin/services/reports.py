@@ -101,39 +101,59 @@ def profile_dict(profile):
     }
 
 
-def _entry_dict(row, judged):
+def _entry_dict(row, judged, reversed_ids):
     data = to_data(row)
     result = judged.get(data.uuid)
     code = result.get("reason") if result else None
     return {**data.__dict__, "counted": bool(result and result["counted"]),
-            "excluded_reason": code, "excluded_reason_text": reason_text(code), "reversed": hasattr(row, "reversal")}
+            "excluded_reason": code, "excluded_reason_text": reason_text(code), "reversed": row.pk in reversed_ids}
+
+
+def _year_ledger(user_id, year):
+    """
+    Every row of the year in one query, reversed ones and reversals included, with the
+    reversal links resolved in memory: ``(rows, ids of reversed rows)``.  A reversal
+    is filed under its original's ``earned_on``, so both are always in the same year.
+    """
+    rows = list(LedgerEntry.objects.filter(user_id=user_id, earned_on__gte=date(year, 1, 1),
+                                           earned_on__lte=date(year, 12, 31)).order_by("earned_on", "id"))
+    by_id = {row.pk: row for row in rows}
+    reversed_ids = set()
+    for row in rows:
+        if row.reverses_id is not None:
+            reversed_ids.add(row.reverses_id)
+            original = by_id.get(row.reverses_id)
+            if original is not None:
+                row.reverses = original  # no query per reversal in to_data()
+    return rows, reversed_ids
 
 
 def learner_file(user, year=None):
     """
     The electronic training file for one year: the profile (masked), every ledger row of
     the year (reversed ones and reversals included, marked), and the engine's status.
+    The ledger is read once, for both the engine and the display.
     """
     profile = profile_of(user)
     if profile is None:
         raise LearnerProfile.DoesNotExist(f"user {getattr(user, 'pk', user)} has no learner profile")
     today = timezone.localdate()
     year = year or today.year
+    rows, reversed_ids = _year_ledger(profile.user_id, year)
+    effective = [row for row in rows if row.reverses_id is None and row.pk not in reversed_ids]
     try:
-        pack, status = evaluate_year(profile, year)
+        pack, status = evaluate_year(profile, year, rows=effective)
         status_dict = status.as_dict()
     except NoPolicyError:
         pack, status_dict = None, None
     judged = {item["id"]: item for item in (status_dict or {}).get("entries", [])}
-    rows = (LedgerEntry.objects.filter(user=profile.user, earned_on__gte=date(year, 1, 1),
-                                       earned_on__lte=date(year, 12, 31))
-            .select_related("reverses", "reversal").order_by("earned_on", "id"))
-    certificate = AnnualCertificate.objects.filter(user=profile.user, year=year, revoked_at__isnull=True).first()
+    certificate = AnnualCertificate.objects.filter(user_id=profile.user_id, year=year,
+                                                   revoked_at__isnull=True).first()
     return {
         "year": year, "profile": profile_dict(profile), "policy": pack.key if pack else None,
         "policy_name": pack_name(pack) if pack else None,
         "calendar": notice_for_pack(pack, today).as_dict() if pack and today.year == year else None,
-        "status": status_dict, "entries": [_entry_dict(row, judged) for row in rows],
+        "status": status_dict, "entries": [_entry_dict(row, judged, reversed_ids) for row in rows],
         "certificate": {"serial": certificate.serial, "verification_code": certificate.verification_code,
                         "issued_at": certificate.issued_at} if certificate else None,
     }

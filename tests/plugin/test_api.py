@@ -203,6 +203,27 @@ def test_learner_file_masks_and_marks(tree, learner, spec):
     assert file["status"]["requirements"][0]["earned"] == "0"
 
 
+def test_learner_file_reads_the_ledger_once_whatever_its_length(tree, learner, django_assert_num_queries):
+    for i in range(8):
+        key = f"course-v1:AnhuiAcademy+File{i}+2026"
+        api.set_course_credit_spec(key, category="elective", hours=Decimal("3"))
+        award = api.award_course_hours(learner, key, evidence_type="certificate", evidence_ref=key,
+                                       earned_on=date(2026, 3, 1 + i))
+        if i % 3 == 0:
+            api.revoke_entry(award.uuid, by=None, reason="certificate revoked")
+    # profile, ancestors (pack), ledger, history, certificate
+    with django_assert_num_queries(5):
+        file = api.learner_file(learner, 2026)
+    entries = file["entries"]
+    assert len(entries) == 11
+    reversals = [e for e in entries if e["reverses"]]
+    assert len(reversals) == 3 and all(not e["counted"] for e in reversals)
+    reversed_uuids = {e["uuid"] for e in entries if e["reversed"]}
+    assert reversed_uuids == {e["reverses"] for e in reversals}
+    assert sum(1 for e in entries if e["counted"]) == 5
+    assert file["status"]["requirements"][0]["earned"] == "15"
+
+
 def test_unit_summary_counts_subtree(tree, spec):
     a = make_profile(tree["a"]).user
     make_profile(tree["b"])

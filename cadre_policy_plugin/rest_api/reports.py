@@ -9,9 +9,10 @@ negotiation); errors are always rendered as JSON, whatever format was asked for.
 Other parameters: ``threshold`` (percent, default 80), ``part=units`` for the unit
 table as CSV, ``language=en`` for English headers (default: the request's language).
 """
+import tempfile
 from decimal import Decimal, InvalidOperation
 
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -83,8 +84,19 @@ class UnitReportView(APIView):
         language = request.query_params.get("language") or translation.get_language()
         filename = f"circular-{node.code}-{year}"
         if fmt == "csv":
+            # Streamed: rows are read and written a batch at a time, so a province's
+            # circular never sits whole in the worker's memory.
             part = "units" if request.query_params.get("part") == "units" else "learners"
-            payload, filename = circular_exports.to_csv(circular, language=language, part=part), f"{filename}-{part}.csv"
+            response = StreamingHttpResponse(circular_exports.iter_csv(circular, language=language, part=part),
+                                             content_type="text/csv; charset=utf-8")
+            filename = f"{filename}-{part}.csv"
         else:
-            payload, filename = circular_exports.to_xlsx(circular, language=language), f"{filename}.xlsx"
-        return Response(payload, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+            # openpyxl's write-only workbook goes to a spooled temporary file (on disk
+            # past a few MB), which is then streamed.
+            spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+            circular_exports.write_xlsx(circular, spool, language=language)
+            spool.seek(0)
+            response = FileResponse(spool, content_type=XLSXRenderer.media_type)
+            filename = f"{filename}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

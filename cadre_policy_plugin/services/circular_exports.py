@@ -129,9 +129,10 @@ def unit_values(unit, *, total=False):
 
 
 def _learner_rows(circular):
-    for line in circular.learners:
+    """Streamed: the lines are read batch by batch (services.circulars), never all at once."""
+    for line in circular.iter_learners():
         yield learner_values(line, counted=True)
-    for line in circular.inactive:
+    for line in circular.iter_inactive():
         yield learner_values(line, counted=False)
 
 
@@ -151,28 +152,59 @@ def _csv_cell(value):
     return "" if value is None else value
 
 
+class _Echo:
+    """A file-like ``write`` that hands the text back (csv.writer into a generator)."""
+
+    def write(self, value):
+        return value
+
+
+CSV_FLUSH_ROWS = 500
+
+
+def iter_csv(circular, *, language=DEFAULT_LANGUAGE, part="learners"):
+    """
+    The CSV as a stream of byte chunks (UTF-8 with BOM, CRLF) of the learners (default)
+    or of the units: memory stays one chunk of rows, whatever the number of learners
+    (for ``StreamingHttpResponse`` and the command's ``--output``).
+    """
+    with translation.override(pick_language(language)):
+        writer = csv.writer(_Echo())
+        if part == "units":
+            header, rows = _headers(UNIT_COLUMNS), _unit_rows(circular)
+        else:
+            header, rows = _headers(LEARNER_COLUMNS), _learner_rows(circular)
+        pending = ["\ufeff", writer.writerow(header)]
+        for row in rows:
+            pending.append(writer.writerow([_csv_cell(value) for value in row]))
+            if len(pending) >= CSV_FLUSH_ROWS:
+                yield "".join(pending).encode("utf-8")
+                pending = []
+        if pending:
+            yield "".join(pending).encode("utf-8")
+
+
 def to_csv(circular, *, language=DEFAULT_LANGUAGE, part="learners"):
     """
     CSV bytes (UTF-8 with BOM, CRLF) of the learners (default) or of the units.
 
     A CSV is one table, so the two parts are two files; the XLSX holds both.
     """
-    with translation.override(pick_language(language)):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        if part == "units":
-            writer.writerow(_headers(UNIT_COLUMNS))
-            rows = _unit_rows(circular)
-        else:
-            writer.writerow(_headers(LEARNER_COLUMNS))
-            rows = _learner_rows(circular)
-        for row in rows:
-            writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return b"".join(iter_csv(circular, language=language, part=part))
 
 
 def to_xlsx(circular, *, language=DEFAULT_LANGUAGE):
-    """XLSX bytes: sheet 单位汇总/Units then 学员明细/Learners (write-only mode: large trees stream)."""
+    """XLSX bytes: sheet 单位汇总/Units then 学员明细/Learners (see ``write_xlsx``)."""
+    buffer = io.BytesIO()
+    write_xlsx(circular, buffer, language=language)
+    return buffer.getvalue()
+
+
+def write_xlsx(circular, target, *, language=DEFAULT_LANGUAGE):
+    """
+    Write the XLSX to ``target`` (a path or a binary file): openpyxl's write-only mode,
+    rows streamed from the circular's batches, so memory does not grow with the learners.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -202,9 +234,7 @@ def to_xlsx(circular, *, language=DEFAULT_LANGUAGE):
                         cell.number_format = "0.0" if index == rate_index else "0.00"
                     cells.append(cell)
                 sheet.append(cells)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-    return buffer.getvalue()
+        workbook.save(target)
 
 
 def _column_letter(index):
@@ -257,17 +287,19 @@ def to_text(circular, *, language=DEFAULT_LANGUAGE):
         if flagged:
             lines.append(_("Units below target: %(units)s") % {"units": _list(unit.name for unit in flagged)})
         lines += ["", _("3. Learners who have not met the requirement")]
-        open_lines = [line for line in circular.learners if not line.met]
-        if not open_lines:
-            lines.append("  " + _("None."))
+        open_lines = (line for line in circular.iter_learners() if not line.met)
+        listed = False
         for line in open_lines:
+            listed = True
             lines.append("  " + _("%(unit)s %(name)s (%(id)s): %(earned)s of %(needed)s, %(shortfall)s short") % {
                 "unit": line.unit_name, "name": line.real_name, "id": line.id_number,
                 "earned": _amount(line.total_earned), "needed": _amount(line.total_needed) or "—",
                 "shortfall": _amount(line.shortfall)})
-        if circular.inactive:
+        if not listed:
+            lines.append("  " + _("None."))
+        if circular.totals.inactive:
             lines += ["", _("4. Not counted (left the post)")]
-            for line in circular.inactive:
+            for line in circular.iter_inactive():
                 lines.append("  " + _("%(unit)s %(name)s (%(id)s): %(status)s") % {
                     "unit": line.unit_name, "name": line.real_name, "id": line.id_number,
                     "status": _label(LearnerStatus, line.status)})

@@ -4,10 +4,11 @@ Reports to units: the circular (通报) of a node's year, learner by learner and
 Fujian §4.4 asks for periodic circulars on participation to regions and units; Loudi
 Art. 15–16 for a year-end circular to units (units whose learners miss the target lose
 points) and quarterly notices to individuals.  Everything here reads the ``YearStatus``
-cache — one subtree query for the learners, one for their statuses, one for the
-certificates, one for the units, one to spot stale statuses — so a province of tens of
-thousands of learners is a handful of queries, never one engine run per learner.  The
-engine runs only when asked (:func:`recompute_stale`).
+cache, a batch of units at a time (at most ``READ_BATCH`` learners): one query each for
+the learners, their statuses (without the engine's ``detail``), their certificates and
+their latest ledger rows, so a province of a hundred thousand learners is a few queries
+per five thousand learners and its memory stays that of one batch, never one engine
+run per learner.  The engine runs only when asked (:func:`recompute_stale`).
 
 Learners who left (retired, resigned, deceased, transferred) are listed on their own
 and never counted in a rate: their file is kept, but their unit no longer answers for
@@ -23,14 +24,17 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from cadre_policy_plugin import identity
 from cadre_policy_plugin.models import AnnualCertificate, LearnerProfile, LearnerStatus, LedgerEntry, OrgNode, YearStatus
 from cadre_policy_plugin.policy import NoPolicyError
 from cadre_policy_plugin.services.evaluation import recompute_year
+from cadre_policy_plugin.services.ledger import lock_profile
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ HUNDRED = Decimal("100")
 ONE_DECIMAL = Decimal("0.1")
 DEFAULT_THRESHOLD = Decimal("80")
 PROGRESS_EVERY = 500
+READ_BATCH = 5000  # learners read (and sorted) at a time: the circular's memory does not grow past it
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,15 @@ class UnitLine:
 
 @dataclass
 class Circular:
-    """A node's year: totals, units, learners (active) and learners who left."""
+    """
+    A node's year: totals and units (computed in one streaming pass), and the learners
+    (active) and learners who left, read again batch by batch when iterated.
+
+    ``iter_learners()``/``iter_inactive()`` stream the lines in report order with memory
+    bounded by one batch (``READ_BATCH`` learners, or one unit if larger): the CSV and
+    XLSX exports use them.  ``learners``/``inactive`` are the same lines as lists, for
+    the JSON report and small trees.
+    """
 
     node_code: str
     node_name: str
@@ -95,17 +108,27 @@ class Circular:
     generated_at: object
     totals: UnitLine
     units: list[UnitLine] = field(default_factory=list)
-    learners: list[LearnerLine] = field(default_factory=list)
-    inactive: list[LearnerLine] = field(default_factory=list)
     unit_of_measure: str | None = None
+    stale_count: int = 0
+    reader: object = field(default=None, repr=False, compare=False)
 
     @property
     def flagged_units(self):
         return [unit for unit in self.units if unit.below_threshold]
 
-    @property
-    def stale_count(self):
-        return sum(1 for line in self.learners if line.stale)
+    def iter_learners(self):
+        return (line for line in self.reader() if line.status == LearnerStatus.ACTIVE)
+
+    def iter_inactive(self):
+        return (line for line in self.reader() if line.status != LearnerStatus.ACTIVE)
+
+    @cached_property
+    def learners(self):
+        return list(self.iter_learners())
+
+    @cached_property
+    def inactive(self):
+        return list(self.iter_inactive())
 
     def as_dict(self):
         """Plain values (Decimals kept) for the JSON encoder of the REST API."""
@@ -147,66 +170,102 @@ def subtree_profiles(node):
     return profiles.select_related("user", "unit")
 
 
-def _stale_users(profiles, year, statuses):
-    """User ids whose status is missing or older than their latest ledger row of the year."""
-    latest = dict(
-        LedgerEntry.objects.filter(user__cadre_profile__in=profiles, earned_on__gte=date(year, 1, 1),
-                                   earned_on__lte=date(year, 12, 31))
-        .values("user_id").annotate(latest=Max("created")).values_list("user_id", "latest"))
-    stale = set()
-    for user_id, when in latest.items():
-        row = statuses.get(user_id)
-        if row is not None and when > row.computed_at:
-            stale.add(user_id)
-    return stale
-
-
 def _shortfall(needed, earned):
     if needed is None:
         return ZERO
     return max(needed - earned, ZERO)
 
 
-def _line(profile, row, serial, stale):
-    total_needed = row.total_needed if row else None
-    required_needed = row.required_needed if row else None
-    total_earned = row.total_earned if row else ZERO
-    required_earned = row.required_earned if row else ZERO
+PROFILE_COLUMNS = ("user_id", "user__username", "user__email", "real_name", "id_number", "unit_id", "rank", "status")
+# Never ``detail`` (the engine's whole answer, kilobytes a row): a circular needs the figures only.
+STATUS_COLUMNS = ("user_id", "policy_key", "unit_of_measure", "total_needed", "total_earned", "required_needed",
+                  "required_earned", "met", "computed_at", "unit_id")
+
+
+def _line(profile, unit, row, serial, stale):
+    """``profile`` and ``row`` are value tuples (PROFILE_COLUMNS, STATUS_COLUMNS)."""
+    user_id, username, email, real_name, id_number, unit_id, rank, status = profile
+    if row is not None:
+        _uid, policy_key, measure, total_needed, total_earned, required_needed, required_earned, met, computed, \
+            status_unit = row
+    else:
+        policy_key = measure = total_needed = required_needed = computed = status_unit = None
+        total_earned = required_earned = ZERO
+        met = False
     return LearnerLine(
-        user_id=profile.user_id, username=profile.user.username, real_name=profile.real_name,
-        id_number=profile.masked_id_number, email=(profile.user.email or "").strip(),
-        unit_code=profile.unit.code, unit_name=profile.unit.name, rank=profile.rank, status=profile.status,
-        policy_key=row.policy_key if row else None, unit_of_measure=row.unit_of_measure if row else None,
-        total_needed=total_needed, total_earned=total_earned, required_needed=required_needed,
-        required_earned=required_earned, met=bool(row and row.met),
+        user_id=user_id, username=username, real_name=real_name, id_number=identity.mask_id_number(id_number),
+        email=(email or "").strip(), unit_code=unit.code, unit_name=unit.name, rank=rank, status=status,
+        policy_key=policy_key, unit_of_measure=measure, total_needed=total_needed, total_earned=total_earned,
+        required_needed=required_needed, required_earned=required_earned, met=bool(met),
         shortfall=_shortfall(total_needed, total_earned), required_shortfall=_shortfall(required_needed, required_earned),
         certificate_serial=serial, has_status=row is not None,
-        stale=row is None or (row.unit_id != profile.unit_id) or stale)
+        stale=row is None or status_unit != unit_id or (stale is not None and stale > computed))
 
 
-def learner_lines(node, year, *, progress=None):
-    """Every learner below ``node`` with their cached year, in report order (see module doc)."""
-    profiles = subtree_profiles(node)
-    statuses = {row.user_id: row for row in YearStatus.objects.filter(year=year, user__cadre_profile__in=profiles)}
-    serials = dict(AnnualCertificate.objects.filter(year=year, revoked_at__isnull=True, user__cadre_profile__in=profiles)
+def _unit_batches(node, nodes=None):
+    """
+    The units holding learners below ``node``, in code order, grouped so each group
+    holds at most ``READ_BATCH`` learners (a larger unit is a group of its own).
+    ``nodes`` are the subtree's nodes when the caller has read them already.
+    """
+    profiles = LearnerProfile.objects.all() if node is None else LearnerProfile.objects.in_subtree([node])
+    counts = dict(profiles.order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    if nodes is None:
+        units = OrgNode.objects.only("code", "name", "kind", "path").in_bulk(list(counts))
+    else:
+        units = {candidate.pk: candidate for candidate in nodes if candidate.pk in counts}
+    batch, size = [], 0
+    for unit in sorted(units.values(), key=lambda unit: unit.code):
+        if batch and size + counts[unit.pk] > READ_BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(unit)
+        size += counts[unit.pk]
+    if batch:
+        yield batch
+
+
+def _batch_lines(units, year):
+    """The lines of the learners of ``units`` (one query per table), sorted in report order."""
+    by_id = {unit.pk: unit for unit in units}
+    ids = list(by_id)
+    statuses = {row[0]: row for row in YearStatus.objects.filter(year=year, user__cadre_profile__unit_id__in=ids)
+                .values_list(*STATUS_COLUMNS)}
+    serials = dict(AnnualCertificate.objects.filter(year=year, revoked_at__isnull=True,
+                                                    user__cadre_profile__unit_id__in=ids)
                    .values_list("user_id", "serial"))
-    stale = _stale_users(profiles, year, statuses)
-    lines = []
-    for done, profile in enumerate(profiles.iterator(chunk_size=2000), start=1):
-        lines.append(_line(profile, statuses.get(profile.user_id), serials.get(profile.user_id),
-                           profile.user_id in stale))
-        if progress and done % PROGRESS_EVERY == 0:
-            progress("read", done, None)
+    latest = dict(LedgerEntry.objects.filter(user__cadre_profile__unit_id__in=ids, earned_on__gte=date(year, 1, 1),
+                                             earned_on__lte=date(year, 12, 31))
+                  .order_by().values("user_id").annotate(latest=Max("created")).values_list("user_id", "latest"))
+    lines = [_line(profile, by_id[profile[5]], statuses.get(profile[0]), serials.get(profile[0]),
+                   latest.get(profile[0]))
+             for profile in LearnerProfile.objects.filter(unit_id__in=ids).values_list(*PROFILE_COLUMNS)]
     lines.sort(key=lambda line: (line.unit_code, line.met, -line.shortfall, line.real_name, line.user_id))
     return lines
 
 
-def _unit_line(node, active, inactive, threshold):
-    met = sum(1 for line in active if line.met)
-    rate = completion_rate(met, len(active))
-    return UnitLine(code=node.code, name=node.name, kind=node.kind, learners=len(active), met=met,
-                    completion_rate=rate, shortfall=sum((line.shortfall for line in active), ZERO),
-                    inactive=len(inactive), below_threshold=rate is not None and rate < threshold)
+def iter_learner_lines(node, year, *, progress=None, nodes=None):
+    """Every learner below ``node`` with their cached year, in report order, one batch in memory at a time."""
+    done = 0
+    for units in _unit_batches(node, nodes):
+        batch = _batch_lines(units, year)
+        yield from batch
+        done += len(batch)
+        if progress:
+            progress("read", done, None)
+
+
+def learner_lines(node, year, *, progress=None):
+    """Every learner below ``node`` with their cached year, in report order (see module doc)."""
+    return list(iter_learner_lines(node, year, progress=progress))
+
+
+def _unit_line(node, counts, threshold):
+    learners, met, shortfall, inactive = counts
+    rate = completion_rate(met, learners)
+    return UnitLine(code=node.code, name=node.name, kind=node.kind, learners=learners, met=met,
+                    completion_rate=rate, shortfall=shortfall, inactive=inactive,
+                    below_threshold=rate is not None and rate < threshold)
 
 
 def build_circular(node, year, *, threshold=DEFAULT_THRESHOLD, progress=None):
@@ -216,24 +275,34 @@ def build_circular(node, year, *, threshold=DEFAULT_THRESHOLD, progress=None):
     Units: every node of kind ``unit`` below ``node`` (an empty unit is listed: not
     having imported its learners is itself worth a line) and any other node that holds
     learners directly.  A unit is flagged when its completion rate is below
-    ``threshold`` percent (Loudi Art. 15).
+    ``threshold`` percent (Loudi Art. 15).  The counts come from one streaming pass that
+    keeps only counters; the learner lines are read again when iterated.
     """
     threshold = Decimal(str(threshold))
-    lines = learner_lines(node, year, progress=progress)
-    active = [line for line in lines if line.status == LearnerStatus.ACTIVE]
-    inactive = [line for line in lines if line.status != LearnerStatus.ACTIVE]
-    holding = {line.unit_code for line in lines}
-    nodes = [candidate for candidate in OrgNode.objects.subtree_of(node)
-             if candidate.kind == OrgNode.Kind.UNIT or candidate.code in holding]
-    units = []
-    for unit in sorted(nodes, key=lambda candidate: candidate.code):
-        units.append(_unit_line(unit, [line for line in active if line.unit_code == unit.code],
-                                [line for line in inactive if line.unit_code == unit.code], threshold))
-    measures = {line.unit_of_measure for line in active if line.unit_of_measure}
+    counts, total = {}, [0, 0, ZERO, 0]
+    measures, stale = set(), 0
+    subtree = list(OrgNode.objects.subtree_of(node))
+    for line in iter_learner_lines(node, year, progress=progress, nodes=subtree):
+        unit = counts.setdefault(line.unit_code, [0, 0, ZERO, 0])
+        if line.status == LearnerStatus.ACTIVE:
+            for bucket in (unit, total):
+                bucket[0] += 1
+                bucket[1] += line.met
+                bucket[2] += line.shortfall
+            stale += line.stale
+            if line.unit_of_measure:
+                measures.add(line.unit_of_measure)
+        else:
+            unit[3] += 1
+            total[3] += 1
+    nodes = [candidate for candidate in subtree if candidate.kind == OrgNode.Kind.UNIT or candidate.code in counts]
+    units = [_unit_line(unit, counts.get(unit.code, (0, 0, ZERO, 0)), threshold)
+             for unit in sorted(nodes, key=lambda candidate: candidate.code)]
     return Circular(
         node_code=node.code, node_name=node.name, node_kind=node.kind, year=year, threshold=threshold,
-        generated_at=timezone.now(), totals=_unit_line(node, active, inactive, threshold), units=units,
-        learners=active, inactive=inactive, unit_of_measure=measures.pop() if len(measures) == 1 else None)
+        generated_at=timezone.now(), totals=_unit_line(node, total, threshold), units=units,
+        unit_of_measure=measures.pop() if len(measures) == 1 else None, stale_count=stale,
+        reader=lambda: iter_learner_lines(node, year, nodes=subtree))
 
 
 def recompute_stale(node, year, *, everyone=False, progress=None):
@@ -248,8 +317,7 @@ def recompute_stale(node, year, *, everyone=False, progress=None):
     for count, user_id in enumerate(todo, start=1):
         try:
             with transaction.atomic():
-                profile = LearnerProfile.objects.select_for_update().select_related("unit", "user").get(user_id=user_id)
-                recompute_year(profile, year)
+                recompute_year(lock_profile(user_id), year)
             done += 1
         except NoPolicyError:
             skipped += 1

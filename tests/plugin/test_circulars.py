@@ -169,8 +169,34 @@ def client_for(user):
     return client
 
 
+def test_circular_streams_in_batches_in_report_order_without_the_engine_detail(world, monkeypatch):
+    county = world["tree"]["county"]
+    whole = circulars.build_circular(county, YEAR)
+    expected_csv = circular_exports.to_csv(whole)
+    expected = [line.user_id for line in whole.learners]
+    monkeypatch.setattr(circulars, "READ_BATCH", 1)  # one unit per batch: every unit read on its own
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        batched = circulars.build_circular(county, YEAR)
+        assert [line.user_id for line in batched.iter_learners()] == expected
+        assert circular_exports.to_csv(batched) == expected_csv
+    assert batched.totals == whole.totals and batched.units == whole.units
+    status_reads = [q["sql"] for q in ctx.captured_queries if "cadre_policy_yearstatus" in q["sql"]]
+    assert status_reads and not any('"detail"' in sql or "`detail`" in sql for sql in status_reads)
+    chunks = list(circular_exports.iter_csv(batched))
+    assert b"".join(chunks) == expected_csv
+
+
 def report_url(code):
     return reverse("cadre_policy:api-unit-report", args=[code])
+
+
+def streamed(response):
+    """A CSV or XLSX report is streamed, never built whole in the response."""
+    assert response.streaming
+    return b"".join(response.streaming_content)
 
 
 def test_rest_report_formats_for_the_county_admin(world):
@@ -180,13 +206,14 @@ def test_rest_report_formats_for_the_county_admin(world):
     assert all("email" not in line for line in body["learners"])
     csv_response = admin.get(report_url("AH-HF-SX"), {"year": YEAR, "format": "csv"})
     assert csv_response.status_code == 200 and csv_response["Content-Type"].startswith("text/csv")
-    assert csv_response.content.startswith(BOM) and world["b_met1"].id_number not in csv_response.content.decode()
+    content = streamed(csv_response)
+    assert content.startswith(BOM) and world["b_met1"].id_number not in content.decode()
     assert 'filename="circular-AH-HF-SX-2026-learners.csv"' in csv_response["Content-Disposition"]
     xlsx = admin.get(report_url(world["tree"]["county"].pk), {"year": YEAR, "format": "xlsx"})
     assert xlsx.status_code == 200
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["单位汇总", "学员明细"]
+    assert openpyxl.load_workbook(io.BytesIO(streamed(xlsx))).sheetnames == ["单位汇总", "学员明细"]
     english = admin.get(report_url("AH-HF-SX"), {"year": YEAR, "format": "csv", "language": "en"})
-    assert english.content.decode("utf-8-sig").startswith("Unit code,")
+    assert streamed(english).decode("utf-8-sig").startswith("Unit code,")
     bad = admin.get(report_url("AH-HF-SX"), {"year": YEAR, "threshold": "x", "format": "xlsx"})
     assert bad.status_code == 400 and bad.json() == {"threshold": "请填写0到100之间的百分数。"}
     assert admin.get(report_url("AH-HF-SX"), {"year": YEAR, "format": "pdf"}).status_code == 404

@@ -57,15 +57,21 @@ class Command(BaseCommand):
             self.stderr.write(f"Recomputed {done} learner status(es); {skipped} without a policy")
         circular = circulars.build_circular(node, year, threshold=options["threshold"], progress=self.progress)
         language = options["language"]
+        output = options["output"]
         if options["format"] == "text":
-            payload = circular_exports.to_text(circular, language=language)
+            self._emit(circular_exports.to_text(circular, language=language), output)
+        elif options["format"] == "csv" and output:
+            with open(output, "wb") as handle:  # streamed: one chunk of rows in memory at a time
+                for chunk in circular_exports.iter_csv(circular, language=language, part=options["part"]):
+                    handle.write(chunk)
         elif options["format"] == "csv":
-            payload = circular_exports.to_csv(circular, language=language, part=options["part"])
+            self._emit(circular_exports.to_csv(circular, language=language, part=options["part"]), output)
+        elif output:
+            circular_exports.write_xlsx(circular, output, language=language)
         else:
-            payload = circular_exports.to_xlsx(circular, language=language)
-        self._emit(payload, options["output"])
-        if options["output"]:
-            self.stderr.write(f"Wrote {options['output']} ({len(circular.learners)} learners, "
+            self._emit(circular_exports.to_xlsx(circular, language=language), output)
+        if output:
+            self.stderr.write(f"Wrote {output} ({circular.totals.learners} learners, "
                               f"{len(circular.units)} units, {len(circular.flagged_units)} below target)")
 
     def _emit(self, payload, output):

@@ -80,3 +80,44 @@ def test_parallel_courses_all_reach_the_year_status():
                                                 earned_on=date(2026, 7, 1)))
         for key in keys])
     assert YearStatus.objects.get(user=learner, year=2026).total_earned == Decimal("20")
+
+
+def test_two_learners_of_one_unit_are_written_concurrently_without_waiting():
+    """
+    The first learner's row lock is held open while the second learner of the same unit
+    gets an entry: the second write must finish before the first transaction ends.  With
+    the unit's row locked too (``select_related`` in the locking query on MariaDB) it
+    waits for the lock timeout instead.
+    """
+    import time
+
+    from django.db import transaction
+
+    from cadre_policy_plugin.services import ledger
+
+    tree = make_tree()
+    first, second = make_profile(tree["a"]).user, make_profile(tree["a"]).user
+    locked, written = threading.Event(), threading.Event()
+    timings = {}
+
+    def hold_first():
+        with transaction.atomic():
+            assert ledger.lock_profile(first) is not None
+            locked.set()
+            timings["second_done_while_held"] = written.wait(timeout=8)
+        return True
+
+    def write_second():
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        entry = api.add_entry(second, source="offline_training", entered_by=None, reason="参加县委党校轮训",
+                              earned_on=date(2026, 5, 10), half_days=Decimal("2"), evidence_ref="roster-1")
+        timings["seconds"] = time.monotonic() - started
+        written.set()
+        return entry
+
+    results = run_together(hold_first, write_second)
+    assert results[1] is not None
+    assert timings["second_done_while_held"], "the second learner's write waited for the first learner's lock"
+    assert timings["seconds"] < 5
+    assert YearStatus.objects.filter(user=second, year=2026).exists()

@@ -11,6 +11,7 @@ os.environ["CADRE_MYSQL_DB"] = os.environ.get("CADRE_BENCH_DB", "cadre_bench_sca
 from tests.settings import *  # noqa: E402,F403 - the test host: the plugin as the LMS installs it
 
 DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = os.environ.get("CADRE_BENCH_BROKER", "redis://127.0.0.1:6379/13")
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CADRE_BENCH_QUEUE", "cadre_bench_close")

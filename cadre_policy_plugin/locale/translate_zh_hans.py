@@ -506,6 +506,26 @@ ZH = {
     "Find": "查找",
     "No learner of your units has this ID number, mobile number or user name.":
         "您所管理的单位中没有该身份证号、手机号码或用户名的学员。",
+    # The year-end close (ADR 0031).
+    "Operator command": "运维命令",
+    "Policy or overlay changed": "政策或实施细则变更",
+    "Requested through the API": "通过接口发起",
+    "scope": "范围",
+    "Node code (or * for every learner) and years: a re-run resumes it.": "机构代码（*表示全部学员）及学年：再次运行时据此续算。",
+    "only these users": "仅限这些用户",
+    "requested by": "发起人",
+    "learners": "学员数",
+    "chunks": "分块数",
+    "created": "创建时间",
+    "finished at": "完成时间",
+    "year-end close job": "年终结算任务",
+    "year-end close jobs": "年终结算任务",
+    "Pending": "待处理",
+    "Running": "进行中",
+    "Done": "已完成",
+    "close chunk": "结算分块",
+    "close chunks": "结算分块",
+    "Learners no policy applies to.": "无适用政策的学员数。",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

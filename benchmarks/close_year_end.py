@@ -2,8 +2,8 @@
 Year-end close: learners per second over real Celery worker processes, next to a bare
 SQL ``SUM … GROUP BY user, category`` over the same rows, in the same run (MariaDB).
 
-    .venv/bin/python benchmarks/year_close.py
-    CADRE_BENCH_LEARNERS=1000,10000 CADRE_BENCH_ROUNDS=1 .venv/bin/python benchmarks/year_close.py  # quick
+    .venv/bin/python benchmarks/close_year_end.py
+    CADRE_BENCH_LEARNERS=1000,10000 CADRE_BENCH_ROUNDS=1 .venv/bin/python benchmarks/close_year_end.py  # quick
 
 For the small population (one city) and the large one (the province) of
 ``benchmarks/_scale.py`` (10 k and 100 k learners × 40 entries in the full run): the

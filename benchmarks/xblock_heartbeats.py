@@ -12,13 +12,16 @@ then, single-threaded:
 * sends ``--calls`` heartbeats of one live session through ``Runtime.handle`` (a real
   ``webob`` request, the JSON handler, token check, row lock, verification, writes),
   each one credited (the clock the handler reads moves 15 s per call);
+* the same heartbeats for a learner whose unit's rules set a daily cap (the handler
+  then also keeps the day's total on the learner's clock row);
 * calls ``BlockCompletion.objects.submit_completion`` ``--calls`` times with a changing
   value (what the LMS writes for each video progress event).
 
-The two run interleaved in five rounds and the median round is reported, so noise
+The three run interleaved in five rounds and the median round is reported, so noise
 from other processes on the machine falls on both alike.  Queries per call are
-counted on one warm call (BEGIN/COMMIT/SAVEPOINT included).  The goal (issue 4) is
-a heartbeat no costlier than that single upsert.  This is a separate command, never
+counted on one warm call (BEGIN/COMMIT/SAVEPOINT included).  The goal (issues 4 and
+14) is a heartbeat no costlier than that single upsert, with a daily cap too, on each
+database; each ratio is printed with MET or NOT MET.  This is a separate command, never
 a timed test.
 """
 import argparse
@@ -127,6 +130,28 @@ def measure(calls):
                                                  "rate": 1, "visible": True, "focused": True, "idle_seconds": 3})
         assert status == 200 and body["credited"] == "15.000", body
 
+    # A learner whose unit's rules set a daily cap (high enough that every beat is still
+    # credited): the handler then also keeps the day's total on the learner's clock row.
+    from tests.plugin.factories import make_profile, make_tree
+
+    tree = make_tree()
+    tree["a"].overlay = ("extends: anhui-2019\ntitle: {zh-Hans: 基准细则, en: benchmark rules}\n"
+                         "document: {title: 基准细则}\nlearning:\n"
+                         "  daily_cap_minutes: {value: 100000, cite: 基准细则第一条}\n")
+    tree["a"].save()  # before any learner: the policy-change close has nobody to recompute
+    capped_learner = make_profile(tree["a"]).user
+    capped_block = make_block("bench", capped_learner)
+    _, capped_started = call(capped_block, "start_session", {"position": 0})
+    capped_state = {"seq": 0, "token": capped_started["token"]}
+
+    def capped_heartbeat():
+        capped_state["seq"] += 1
+        now[0] += timedelta(seconds=15)
+        status, body = call(capped_block, "heartbeat", {
+            "token": capped_state["token"], "seq": capped_state["seq"], "position": capped_state["seq"] * 15,
+            "rate": 1, "visible": True, "focused": True, "idle_seconds": 3})
+        assert status == 200 and body["credited"] == "15.000", body
+
     block_key = block.scope_ids.usage_id
     values = {"i": 0}
 
@@ -135,6 +160,7 @@ def measure(calls):
         BlockCompletion.objects.submit_completion(learner, block_key, (values["i"] % 1000) / 1000)
 
     workloads = (("heartbeat through the handler (credited)", heartbeat),
+                 ("heartbeat, learner under a daily cap", capped_heartbeat),
                  ("BlockCompletion.objects.submit_completion", completion))
     timings = {name: [] for name, _ in workloads}
     queries = {}
@@ -213,9 +239,14 @@ def parent(dbs, calls):
     for db, row in results:
         by_db.setdefault(db, []).append(row)
     print()
-    for db, (beat, upsert) in ((db, rows) for db, rows in by_db.items() if len(rows) == 2):
-        print(f"{db}: a heartbeat costs {beat['ms_per_call'] / upsert['ms_per_call']:.2f}x "
-              f"a submit_completion ({beat['queries']} vs {upsert['queries']} queries)")
+    met = True
+    for db, (beat, capped, upsert) in ((db, rows) for db, rows in by_db.items() if len(rows) == 3):
+        for label, row in (("a heartbeat", beat), ("a heartbeat under a daily cap", capped)):
+            ratio = row["ms_per_call"] / upsert["ms_per_call"]
+            met = met and ratio <= 1.0
+            print(f"{db}: {label} costs {ratio:.2f}x a submit_completion ({row['queries']} vs "
+                  f"{upsert['queries']} queries; target ≤ 1.0x) -> {'MET' if ratio <= 1.0 else 'NOT MET'}")
+    return 0 if met and results else 1
 
 
 def main():
@@ -227,8 +258,9 @@ def main():
     if args.child:
         child(args.child, args.calls)
     else:
-        parent([d.strip() for d in args.db.split(",") if d.strip()], args.calls)
+        return parent([d.strip() for d in args.db.split(",") if d.strip()], args.calls)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -102,6 +102,10 @@ def ensure_dataset(log=print):
             cur.execute(f"SELECT marker FROM `{name}`.bench_meta")
             row = cur.fetchone()
             if row and row[0] == _marker():
+                setup_django()
+                from django.core.management import call_command
+
+                call_command("migrate", verbosity=0)  # the code may have moved on since the seeding
                 return False
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")

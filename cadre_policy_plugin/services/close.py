@@ -285,9 +285,17 @@ def recompute_chunk(chunk):
             if pack is None:
                 skipped_users.add(profile.user_id)
                 continue
-            status = rules.evaluate(pack, rules.YearInput(
-                year=year, learner=learner, entries=own_rows if single_year else _year_entries(own_rows, year),
-                history={y: met for y, met in own_history.items() if y < year}))
+            try:
+                status = rules.evaluate(pack, rules.YearInput(
+                    year=year, learner=learner, entries=own_rows if single_year else _year_entries(own_rows, year),
+                    history={y: met for y, met in own_history.items() if y < year}))
+            except rules.RulesError as exc:
+                # One learner the rules refuse (a rank the pack does not know, say) must not
+                # fail the chunk forever: their status is left as it was, and counted skipped.
+                log.warning("close chunk %s: year %s of user %s not recomputed: %s", chunk.pk, year,
+                            profile.user_id, type(exc).__name__)
+                skipped_users.add(profile.user_id)
+                continue
             own_history[year] = status.met
             row = YearStatus(user_id=profile.user_id, year=year, unit_id=profile.unit_id,
                              **status_fields(pack, status))

@@ -197,3 +197,14 @@ def test_a_policy_change_queues_a_close_job_instead_of_recomputing_in_the_reques
     job.refresh_from_db()
     assert job.finished_at is not None
     assert_equal_to_from_scratch(learners, 2026)
+
+
+def test_a_learner_the_rules_refuse_is_skipped_and_the_chunk_still_completes(world):
+    _tree, learners = world
+    LearnerProfile.objects.filter(user_id=learners[1]).update(rank="emperor")  # no pack knows this rank
+    YearStatus.objects.all().delete()
+    job = close.create_job(years=[2026], chunk_size=50)
+    state = close.run_inline(job)
+    assert state.finished and state.skipped == 1 and state.learners_done == 12
+    assert not YearStatus.objects.filter(user_id=learners[1]).exists()
+    assert_equal_to_from_scratch([u for u in learners if u != learners[1]], 2026)

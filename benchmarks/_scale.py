@@ -148,17 +148,21 @@ def _seed(log):
                 "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
                 "is_active, date_joined) SELECT '!', 0, CONCAT('bench', %s + seq), '', '', '', 0, 1, NOW() "
                 f"FROM seq_1_to_{count}", [start])
-        cur.execute("SELECT MIN(id) FROM auth_user")
-        first = cur.fetchone()[0]
+        # Auto-increment ids of a bulk INSERT … SELECT may have gaps: number the users instead.
         cur.execute(
             "INSERT INTO cadre_policy_learnerprofile (user_id, real_name, id_number, id_number_hash, mobile, `rank`, "
             "unit_id, political_status, post, status, approved, registered_on, created, modified) "
             "SELECT u.id, CONCAT('学员', u.id), CONCAT('340104198001', LPAD(u.id %% 1000000, 6, '0')), "
             "SHA2(CONCAT('bench-', u.id), 256), '', ELT(1 + u.id %% 3, 'county', 'section', 'staff'), b.unit_id, "
             "'cpc', '', 'active', 1, '2020-01-01', NOW(), NOW() "
-            "FROM auth_user u JOIN bench_unit b ON b.n = (u.id - %s) DIV %s", [first, per_unit])
+            "FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS rn FROM auth_user) u "
+            "JOIN bench_unit b ON b.n = u.rn DIV %s", [per_unit])
+        cur.execute("SELECT COUNT(*) FROM cadre_policy_learnerprofile")
+        assert cur.fetchone()[0] == large, "every user must get a profile"
         log(f"  {large} learners in {len(units)} units; writing {large * entries()} ledger rows…")
-        for start in range(0, large, SLICE):
+        cur.execute("SELECT MIN(user_id), MAX(user_id) FROM cadre_policy_learnerprofile")
+        first, last = cur.fetchone()
+        for start in range(first, last + 1, SLICE):
             cur.execute(
                 "INSERT INTO cadre_policy_ledgerentry (uuid, user_id, source, category, course_key, hours, earned_on, "
                 "academic_year, policy_key, evidence_type, evidence_ref, reason, created) "
@@ -167,7 +171,7 @@ def _seed(log):
                 "DATE_ADD('2026-01-05', INTERVAL (p.user_id * 7 + s.seq * 8) %% 320 DAY), 2026, 'anhui-2019', "
                 "'import', CONCAT('bench:', s.seq), '', NOW(6) "
                 f"FROM cadre_policy_learnerprofile p JOIN seq_1_to_{entries()} s "
-                "WHERE p.user_id >= %s AND p.user_id < %s", [first + start, first + start + SLICE])
+                "WHERE p.user_id >= %s AND p.user_id < %s", [start, start + SLICE])
         cur.execute("DROP TABLE bench_unit")
 
 

@@ -125,11 +125,13 @@ def main():
 
     from cadre_policy_plugin.conf import cadre_setting
 
-    small, large = _scale.sizes()
+    from cadre_policy_plugin.models import LedgerEntry
+
+    ledger_rows = LedgerEntry.objects.count()
     workdir = tempfile.mkdtemp(prefix="cadre-close-bench-")
     results, status = [], 0
     print(f"\nYear-end close (MariaDB, chunks of {cadre_setting('CLOSE_CHUNK_SIZE')}, {_scale.entries()} entries "
-          f"per learner, ledger {large * _scale.entries():,} rows); {_scale.machine()}\n")
+          f"per learner, ledger {ledger_rows:,} rows); {_scale.machine()}\n")
     print(f"{'learners':>9}  {'mode':<24}{'seconds':>22}{'learners/s':>26}{'vs SQL':>9}")
     for label, node, count_rounds in (("small", _scale.small_node(), _scale.rounds()),
                                       ("large", _scale.large_node(), 1)):

@@ -124,7 +124,6 @@ def main():
     import _bench_celery  # noqa: F401 - the app tasks are sent with
 
     from cadre_policy_plugin.conf import cadre_setting
-
     from cadre_policy_plugin.models import LedgerEntry
 
     ledger_rows = LedgerEntry.objects.count()

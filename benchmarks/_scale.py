@@ -87,7 +87,7 @@ def mariadb_version():
 
 def _marker():
     small, large = sizes()
-    return f"v1 small={small} large={large} entries={entries()}"
+    return f"v2 small={small} large={large} entries={entries()}"
 
 
 def ensure_dataset(log=print):

@@ -506,7 +506,7 @@ ZH = {
     "Find": "查找",
     "No learner of your units has this ID number, mobile number or user name.":
         "您所管理的单位中没有该身份证号、手机号码或用户名的学员。",
-    # The year-end close (ADR 0031).
+    # The year-end close (ADR 0017).
     "Operator command": "运维命令",
     "Policy or overlay changed": "政策或实施细则变更",
     "Requested through the API": "通过接口发起",

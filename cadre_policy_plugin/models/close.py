@@ -1,5 +1,5 @@
 """
-The year-end close as a job of chunks (ADR 0016).
+The year-end close as a job of chunks (ADR 0017).
 
 A ``CloseJob`` recomputes the year statuses (and annual certificates) of every learner
 below a node, or of all learners, for one or more years.  At creation the learners are

@@ -14,7 +14,7 @@ The year-end close: recompute many learners' year statuses as a job of chunks.
   marked done in the same transaction.
 
 A re-run of the command resumes the unfinished job of the same scope; a chunk whose
-worker was killed is dispatched again when its lease runs out (ADR 0016).
+worker was killed is dispatched again when its lease runs out (ADR 0017).
 """
 import functools
 import itertools

@@ -1,5 +1,5 @@
 """
-The year-end close as a job of chunks (services/close.py, ADR 0016), in one process.
+The year-end close as a job of chunks (services/close.py, ADR 0017), in one process.
 
 The chunked, set-based recompute must give every learner exactly what the one-learner
 path gives; a job is resumable (done chunks are never redone, a dead worker's chunk is

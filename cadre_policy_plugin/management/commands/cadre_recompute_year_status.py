@@ -9,7 +9,7 @@ chunks (``CLOSE_CHUNK_SIZE``), one Celery task each, on any number of workers; t
 command queues them and shows the progress (done/total, learners per second, ETA)
 until the job is done.  Each chunk is one transaction, so an interrupted run leaves
 every chunk either old or new: run the same command again and it resumes the job,
-redoing only the unfinished chunks (ADR 0016).
+redoing only the unfinished chunks (ADR 0017).
 
     ./manage.py lms cadre_recompute_year_status --year 2026 --unit AH-HF
     ./manage.py lms cadre_recompute_year_status --year 2026 --inline   # no workers: in this process

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_policy', '0007_evidence_owners'),
+        ('cadre_policy', '0008_learner_sign_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -53,7 +53,7 @@ def parse(source: str, *, duration: int) -> list[dict]:
     questions: list[dict] = []
     current = None
     for number, raw in enumerate(source.splitlines(), start=1):
-        line = raw.strip().replace("？", "?").replace("＋", "+").replace("－", "-").replace("＠", "@")
+        line = raw.strip()
         if not line:
             continue
         marker, text = _split(line)
@@ -95,9 +95,14 @@ def parse(source: str, *, duration: int) -> list[dict]:
     return questions
 
 
+FULL_WIDTH = str.maketrans({"？": "?", "＋": "+", "－": "-", "＠": "@"})
+
+
 def _split(line):
+    """The line's marker (full-width forms allowed) and the text after it (kept as written)."""
+    head = line[:2].translate(FULL_WIDTH)
     for marker in ("??", "?", "@", "+", "-"):
-        if line.startswith(marker):
+        if head.startswith(marker):
             return marker, line[len(marker):].strip()
     return "", line
 

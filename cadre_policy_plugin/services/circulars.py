@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cadre_policy_plugin.models import AnnualCertificate, LearnerProfile, LearnerStatus, LedgerEntry, OrgNode, YearStatus
 from cadre_policy_plugin.policy import NoPolicyError
+from cadre_policy_plugin.services import review
 from cadre_policy_plugin.services.evaluation import recompute_year
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ class Circular:
     learners: list[LearnerLine] = field(default_factory=list)
     inactive: list[LearnerLine] = field(default_factory=list)
     unit_of_measure: str | None = None
+    #: Hours revoked after the review of flagged sessions (Anhui Art. 13: cancelled and circulated).
+    revoked: list = field(default_factory=list)
 
     @property
     def flagged_units(self):
@@ -116,6 +119,7 @@ class Circular:
             "totals": asdict(self.totals), "units": [asdict(unit) for unit in self.units],
             "learners": [_public(line) for line in self.learners],
             "inactive": [_public(line) for line in self.inactive],
+            "revoked": [asdict(line) for line in self.revoked],
         }
 
 
@@ -233,7 +237,8 @@ def build_circular(node, year, *, threshold=DEFAULT_THRESHOLD, progress=None):
     return Circular(
         node_code=node.code, node_name=node.name, node_kind=node.kind, year=year, threshold=threshold,
         generated_at=timezone.now(), totals=_unit_line(node, active, inactive, threshold), units=units,
-        learners=active, inactive=inactive, unit_of_measure=measures.pop() if len(measures) == 1 else None)
+        learners=active, inactive=inactive, unit_of_measure=measures.pop() if len(measures) == 1 else None,
+        revoked=review.revoked_cases(node, year))
 
 
 def recompute_stale(node, year, *, everyone=False, progress=None):

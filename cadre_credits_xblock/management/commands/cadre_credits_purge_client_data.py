@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db.models import Q
-from django.utils import timezone
 
+from cadre_credits_xblock import clock
 from cadre_credits_xblock.conf import credits_setting
 from cadre_credits_xblock.models import LearningSession
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         days = int(credits_setting("CLIENT_DATA_RETENTION_DAYS"))
-        cutoff = timezone.now() - timedelta(days=days)
+        cutoff = clock.now() - timedelta(days=days)  # the block's server clock, as the sessions
         old = LearningSession.objects.filter(started__lt=cutoff).filter(
             Q(client_address__isnull=False) | ~Q(user_agent=""))
         count = old.count() if dry_run else old.update(client_address=None, user_agent="")

@@ -36,7 +36,7 @@ class ReviewCase(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("learner"))
-    kind = models.CharField(_("kind"), max_length=24, choices=ReviewKind.choices)
+    kind = models.CharField(_("what was found"), max_length=24, choices=ReviewKind.choices)
     course_key = models.CharField(_("course key"), max_length=255)
     usage_key = models.CharField(max_length=255, blank=True, default="")
     session_id = models.CharField(max_length=64, blank=True, default="")

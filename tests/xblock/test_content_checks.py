@@ -80,7 +80,7 @@ def test_studio_stores_the_pool_and_shows_it_back_for_editing(block_name, author
 
 
 @pytest.mark.parametrize(("pool", "message"), [
-    ("? 问题\n+ 甲", "第 2 行：问题的选项须在 2 到 8 个之间。"),
+    ("? 问题\n+ 甲", "第 1 行：问题的选项须在 2 到 8 个之间。"),
     ("? 问题\n+ 甲\n+ 乙", "第 1 行：单选题须恰好有一个正确选项（+）。"),
     ("?? 问题\n+ 甲\n+ 乙", "第 1 行：多选题须至少有一个正确选项（+）和一个错误选项（-）。"),
     ("+ 甲\n- 乙", "第 1 行：每道题须以 ? 开头的一行开始（多选题用 ??）。"),

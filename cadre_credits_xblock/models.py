@@ -1,7 +1,7 @@
 """
 Rows the server keeps to verify learning time (docs/decisions/0020).
 
-Three tables, shaped by what one heartbeat must read and write:
+Four tables, shaped by what one heartbeat must read and write:
 
 * :class:`LearnerClock` — one row per learner, the row every request of that learner
   locks (``SELECT ... FOR UPDATE``).  It names the learner's one live session and
@@ -13,6 +13,8 @@ Three tables, shaped by what one heartbeat must read and write:
   and voided, whether it was superseded).
 * :class:`BlockProgress` — one row per learner and block: the verified frontier,
   the attention-check state, and when the block became complete.
+* :class:`AttentionCheck` — one row per check asked: what was shown, what was chosen,
+  how fast, how it ended (written only when a check is issued or settled).
 
 Verified time is never the browser's number: everything here is written only by
 :mod:`cadre_credits_xblock.sessions` from results of the pure

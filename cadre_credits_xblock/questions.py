@@ -142,13 +142,13 @@ def _finish(current):
 def to_text(pool) -> str:
     """The stored pool back in the editor's format (what Studio shows for editing)."""
     blocks = []
-    for question in pool or []:
-        lines = [("?? " if question.get("multiple") else "? ") + question["text"]]
-        if question.get("at") is not None:
-            seconds = int(question["at"])
+    for question in for_rules(pool):  # rows an import left malformed are not shown (nor asked)
+        lines = [("?? " if question.multiple else "? ") + question.text]
+        if question.at is not None:
+            seconds = int(question.at)
             lines.append(f"@ {seconds // 60}:{seconds % 60:02d}")
-        for index, text in enumerate(question["choices"]):
-            lines.append(("+ " if index in question["correct"] else "- ") + text)
+        for index, text in enumerate(question.choices):
+            lines.append(("+ " if index in question.correct else "- ") + text)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -22,7 +22,10 @@ The rules, in the order a heartbeat meets them:
    newly covered media contiguous with the verified frontier counts: seeking past
    the frontier earns nothing for the skipped part.
 7. An optional daily cap bounds what a learner is credited per day.
-8. The frontier stops at the next planned check, which is then issued.
+8. The frontier stops at the next planned check, which is then issued: one of the
+   author's content questions the learner has reached, or without one a picture
+   check; the browser gets texts and shuffled choices under opaque ids, never which
+   is right (:func:`_issue_check`).
 
 Amounts are ``Decimal`` seconds with millisecond precision, never floats.
 """

@@ -178,6 +178,7 @@
 
   CreditsClient.prototype.refused = function (res) {
     var code = (res.body && res.body.error) || "forged";
+    if (res.status === 400) { code = "bad_request"; } // a body out of the protocol's bounds
     this.stop();
     this.player.pause();
     this.view.status([this.reasons[code] || this.reasons.forged || code]);

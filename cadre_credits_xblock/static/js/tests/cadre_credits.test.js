@@ -63,7 +63,7 @@ function harness(options) {
   const client = new CreditsClient({
     transport, player, view, timers, now: () => nowMs,
     labels: { earning: "earning", completed: "done", connection_lost: "offline", speed_limited: "max {rate}x" },
-    reasons: { forged: "refused: forged", token_expired: "expired" },
+    reasons: { forged: "refused: forged", token_expired: "expired", bad_request: "out of bounds" },
   });
   return { client, sent, player, view, timers, pending, tick: (s) => { nowMs += s * 1000; } };
 }
@@ -217,6 +217,14 @@ test("a refused token stops the client and says why", async () => {
   await h.client.beat();
   assert.equal(h.client.live, false);
   assert.deepEqual(h.view.last("status"), ["status", ["refused: forged"]]);
+});
+
+test("a 400 (a body out of the protocol's bounds) stops the client with its own sentence", async () => {
+  const h = harness({ replies: [{ status: 400, body: { error: "bad_position" } }] });
+  await h.client.start();
+  await h.client.beat();
+  assert.equal(h.client.live, false);
+  assert.deepEqual(h.view.last("status"), ["status", ["out of bounds"]]);
 });
 
 test("a lost connection is shown and the sequence number is never reused", async () => {

@@ -180,6 +180,36 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     shoot(admin, "registry-own-page")
 
 
+def test_a_lecture_without_questions_shows_the_number_only_in_a_picture(sandbox, new_page, shoot):
+    """The fallback check through the page: the number is in the PNG, not in the page or the JSON."""
+    page = new_page()
+    sign_in(page, sandbox, "learner_bureau")
+    page.goto(sandbox.url("/courses/course-v1:CadreAcademy+YFXZ101+2026/"))
+    page.click("[data-testid=enroll]")
+    page.wait_for_selector(".cc-video")
+    page.click(".cc-video")
+    page.evaluate("document.querySelector('.cc-video').play()")
+    picture = page.wait_for_selector(".cc-check-picture:not([hidden])", timeout=60_000)
+    page.wait_for_function("document.querySelector('.cc-check-picture').naturalWidth > 0")
+    assert picture.get_attribute("alt")
+    buttons = page.query_selector_all(".cc-check-choices button")
+    assert len(buttons) == 4
+    # Only the server (and the person looking at the picture) knows which: read it as a person would see it.
+    secret = sandbox.manage("shell", "-c", (
+        "from cadre_credits_xblock.models import BlockProgress;"
+        "print(BlockProgress.objects.get(user__username='learner_bureau').state['pending']['secret'])")).strip()
+    dialog_text = page.inner_text(".cc-check")
+    assert dialog_text.count(secret) == 1  # once, as one of four buttons: nothing marks it
+    shoot(page, "picture-check")
+    page.focus(f".cc-check-choices button:text-is('{secret}')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".cc-check", state="hidden")
+    outcome = sandbox.manage("shell", "-c", (
+        "from cadre_credits_xblock.models import AttentionCheck;"
+        "print(list(AttentionCheck.objects.filter(user__username='learner_bureau').values_list('kind', 'outcome')))"))
+    assert outcome.strip() == "[('picture', 'passed')]"
+
+
 def test_a_learner_without_an_approved_profile_is_refused_enrolment_with_a_reason(sandbox, new_page, shoot):
     page = new_page()
     sign_in(page, sandbox, "learner_pending")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cadre_policy_plugin.console.access import console_view
 from cadre_policy_plugin.models import ReviewKind, ReviewStatus
 from cadre_policy_plugin.pages import render_page
-from cadre_policy_plugin.services import review
+from cadre_policy_plugin.services import review, scope
 
 LIST_LIMIT = 200
 
@@ -55,7 +55,8 @@ def review_list(request):
     ids = {user_id for case in cases for user_id in (case.detail or {}).get("accounts", [])}
     names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
     rows = [{"case": case, "summary": _summary(case), "others": _others(case, names),
-             "profile": getattr(case.user, "cadre_profile", None)} for case in cases]
+             "profile": getattr(case.user, "cadre_profile", None),
+             "can_decide": scope.can_manage_learner(request.user, case.user)} for case in cases]
     open_rows = [row for row in rows if row["case"].status == ReviewStatus.OPEN]
     closed_rows = [row for row in rows if row["case"].status != ReviewStatus.OPEN]
     return render_page(request, "cadre_policy/console/review.html",

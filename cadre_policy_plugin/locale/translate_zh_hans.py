@@ -538,6 +538,8 @@ ZH = {
         "以下为课程学习中发现的异常：多个帐户同时在同一台设备上学习、专注度确认作答快于正常阅读速度、或每次作答用时完全相同。"
         "异常提示只是核查线索，并非定论：除非您在此作出决定并填写理由，否则不会撤销任何学时。",
     "Open cases": "待处理事项",
+    "An administrator (not a liaison) of this learner's unit decides on this case.":
+        "此事项由该学员所在单位的管理员（非联络员）决定。",
     "Other accounts on that device:": "同一设备上的其他帐户：",
     "Course %(course)s; first seen %(first)s, last seen %(last)s (%(times)s report(s)).":
         "课程 %(course)s；首次发现 %(first)s，最近发现 %(last)s（共 %(times)s 次）。",

@@ -6,8 +6,9 @@ kind, course and session; a repeated report adds to the case).  ``revoke`` rever
 the course's counted hours through :func:`services.ledger.revoke` — the same ledger
 reversal and registry correction (outbox row in the same transaction) as every other
 revocation — and resolves every open case of that learner and course with the same
-reason; ``dismiss`` closes a case.  Both are for an administrator of the learner's
-unit only, and both are audited.  Revoked cases are listed in the unit's circular
+reason; ``dismiss`` closes a case.  Both are for a 管理员 of the learner's unit
+(``scope.can_manage_learner``; a 联络员 sees the list but decides nothing), and both
+are audited.  Revoked cases are listed in the unit's circular
 (:func:`revoked_cases`).  Nothing here runs on its own: no case is ever resolved
 without a person.
 """
@@ -86,7 +87,7 @@ def revoke(case, *, by, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to revoke hours."), code="reason")
-    if not scope.can_administer_learner(by, case.user):
+    if not scope.can_manage_learner(by, case.user):
         raise PermissionDenied(_("This learner is outside the units you administer."))
     with transaction.atomic():
         case = ReviewCase.objects.select_for_update().get(pk=case.pk)
@@ -120,7 +121,7 @@ def dismiss(case, *, by, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to dismiss a case."), code="reason")
-    if not scope.can_administer_learner(by, case.user):
+    if not scope.can_manage_learner(by, case.user):
         raise PermissionDenied(_("This learner is outside the units you administer."))
     with transaction.atomic():
         case = ReviewCase.objects.select_for_update().get(pk=case.pk)

@@ -55,7 +55,7 @@ FORM = {
 
 
 def authored(name, author, **change):
-    block = make_block(name, author)
+    block = make_block(name, author, studio=True)
     status, body = call(block, "studio_submit", {**FORM, **change})
     assert status == 200, body
     return block
@@ -90,7 +90,7 @@ def test_studio_stores_the_pool_and_shows_it_back_for_editing(block_name, author
     ("? 问题\n* 甲", "第 2 行：每行须以 ?、??、@、+（正确选项）或 -（错误选项）开头。"),
 ])
 def test_a_wrong_pool_is_refused_with_a_translated_message_naming_the_line(block_name, author, pool, message):
-    block = make_block(block_name, author)
+    block = make_block(block_name, author, studio=True)
     with translation.override("zh-hans"):
         status, body = call(block, "studio_submit", {**FORM, "questions": pool})
     assert (status, body) == (400, {"error": message})

@@ -45,8 +45,7 @@ def unit(db):
 
 
 def five_accounts_at_once(block_name, author, tree, clock, client=ONE_CLIENT):
-    make_block(block_name, author)
-    status, _ = call(make_block(block_name, author), "studio_submit", FORM)
+    status, _ = call(make_block(block_name, author, studio=True), "studio_submit", FORM)
     assert status == 200
     learners = [make_profile(tree["a"], real_name=f"学员{i}").user for i in range(5)]
     viewers = [Viewer(block_name, user, clock, client=client) for user in learners]
@@ -110,7 +109,7 @@ def test_five_accounts_from_one_client_are_flagged_and_an_administrator_revokes_
 
 def test_sessions_of_different_devices_or_one_account_alone_are_not_flagged(block_name, author, unit, clock):
     tree, _admin = unit
-    call(make_block(block_name, author), "studio_submit", FORM)
+    call(make_block(block_name, author, studio=True), "studio_submit", FORM)
     first = make_profile(tree["a"]).user
     second = make_profile(tree["a"]).user
     Viewer(block_name, first, clock, client=("203.0.113.50", "Chrome (desk 1)")).start()
@@ -125,7 +124,8 @@ def test_sessions_of_different_devices_or_one_account_alone_are_not_flagged(bloc
 def test_answers_faster_than_a_person_reads_and_uniform_timing_are_flagged_never_revoked(
         block_name, author, unit, clock):
     tree, _admin = unit
-    call(make_block(block_name, author), "studio_submit", {**FORM, "duration_seconds": "300", "checks_required": "5"})
+    call(make_block(block_name, author, studio=True), "studio_submit",
+         {**FORM, "duration_seconds": "300", "checks_required": "5"})
     bot = make_profile(tree["a"]).user
     viewer = Viewer(block_name, bot, clock)
     viewer.start()
@@ -184,7 +184,7 @@ def test_the_review_list_shows_only_the_administrators_subtree_and_dismissing_ch
 
 def test_client_data_is_kept_for_the_retention_then_blanked(block_name, author, unit, clock, settings):
     tree, _admin = unit
-    call(make_block(block_name, author), "studio_submit", FORM)
+    call(make_block(block_name, author, studio=True), "studio_submit", FORM)
     Viewer(block_name, make_profile(tree["a"]).user, clock, client=ONE_CLIENT).start()
     session = LearningSession.objects.get()
     assert (session.client_address, session.user_agent) == ONE_CLIENT

@@ -553,7 +553,6 @@ ZH = {
     "What was found": "发现的问题",
     "Course": "课程",
     "Revoked": "撤销",
-    "Reason": "理由",
     "Decided on": "决定日期",
     "%(amount)s study hours": "%(amount)s 学时",
     "%(amount)s credits": "%(amount)s 学分",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 
-from . import i18n, policy
+from . import i18n, policy, questions
 from . import verification as v
 from .compat import course_key_of, current_user, current_user_can_author, usage_key_of
 
@@ -56,9 +56,10 @@ class AuthoringMixin:
         self.duration_seconds = values["duration_seconds"]
         self.checks_required = values["checks_required"]
         self.required_share = str(values["required_share"])
+        self.questions = values["questions"]
         policy.register_block(course_key, usage_key_of(self), self.required_seconds())
         log.info("Credit block %s saved for course %s", usage_key_of(self), course_key)
-        return {"result": "success", "required_seconds": self.required_seconds()}
+        return {"result": "success", "required_seconds": self.required_seconds(), "questions": len(self.questions)}
 
 
 def _validated(data):
@@ -66,6 +67,8 @@ def _validated(data):
     def fail(message):
         raise JsonHandlerError(400, str(message))
 
+    if not isinstance(data, dict):
+        fail(_("The form could not be read; reload the page."))
     category = str(data.get("category", ""))
     if category not in i18n.CATEGORIES:
         fail(_("Choose required or elective."))
@@ -94,13 +97,20 @@ def _validated(data):
     share = _optional_decimal(data.get("required_share"), fail, _("The share must be a number."))
     if share is None or not Decimal(0) < share <= Decimal(1):
         fail(_("The share must be more than 0 and at most 1."))
+    source = data.get("questions", "")
+    if not isinstance(source, str):
+        fail(_("Write the questions as text."))
+    try:
+        pool = questions.parse(source, duration=duration)
+    except questions.PoolError as error:
+        fail(error)
     return {
         "display_name": str(data.get("display_name", "")).strip() or _("Lecture"),
         "category": category, "hours": hours, "lecture_minutes": minutes, "topic": topic,
         "exam_required": bool(data.get("exam_required", False)),
         "media_kind": kind, "video_url": video_url if kind == v.KIND_VIDEO else "",
         "reading_text": reading_text if kind == v.KIND_READING else "",
-        "duration_seconds": duration, "checks_required": checks, "required_share": share,
+        "duration_seconds": duration, "checks_required": checks, "required_share": share, "questions": pool,
     }
 
 

@@ -5,9 +5,11 @@ Kept in one module, as xblock-lti-consumer does with its ``compat.py``, so that 
 block works in edx-platform and in the tests' plain XBlock runtime alike, and the
 places that depend on edx-platform conventions are easy to find.
 """
+import ipaddress
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 # The key edx-platform's DjangoXBlockUserService puts the Django user id under.
 USER_ID_ATTR = "edx-platform.user_id"
@@ -76,3 +78,28 @@ def course_key_of(block):
     if context is not None and hasattr(context, "for_version"):
         context = context.for_version(None)
     return context
+
+
+def client_of(request):
+    """
+    The client's address and browser (``sessions.Client``) for a handler's webob request.
+
+    The address is edx-django-utils' *safest* client IP, the one the LMS itself uses
+    for rate limiting: behind the LMS's proxies it is the learner's address, read
+    from the trusted ``X-Forwarded-For`` entries (``CLOSEST_CLIENT_IP_FROM_HEADERS``),
+    not the proxy's.  Personal data: never log it.
+    """
+    from edx_django_utils.ip import get_safest_client_ip  # noqa: PLC0415 (edx-platform's own helper)
+
+    from .sessions import Client  # noqa: PLC0415 (sessions imports this module's siblings)
+
+    django_request = getattr(request, "_request", None)  # xblock.django.request.DjangoWebobRequest
+    if django_request is None:  # another runtime's plain webob request
+        django_request = HttpRequest()
+        django_request.META = dict(request.environ)
+    try:
+        address = get_safest_client_ip(django_request)
+        address = str(ipaddress.ip_address(address))
+    except (KeyError, ValueError, TypeError):
+        address = None
+    return Client(address=address, user_agent=str(request.headers.get("User-Agent", ""))[:512])

@@ -10,7 +10,7 @@ but in the app's own tables, which can be locked (see ``models.py``).
 """
 from decimal import Decimal, InvalidOperation
 
-from xblock.fields import Integer, Scope, String
+from xblock.fields import Integer, List, Scope, String
 
 from .conf import credits_setting
 from .verification import KIND_READING, KIND_VIDEO
@@ -44,6 +44,10 @@ class CreditBlockFields:
     checks_required = Integer(
         display_name="Attention checks", default=2, scope=Scope.settings,
         help="How many attention checks to ask at random moments of the lecture.",
+    )
+    questions = List(
+        display_name="Content questions", default=[], scope=Scope.content,
+        help="The author's pool of questions about the lecture (questions.py); never sent to learners.",
     )
     required_share = String(
         display_name="Required share", default="", scope=Scope.settings,

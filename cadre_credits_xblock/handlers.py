@@ -5,34 +5,71 @@ The heartbeat protocol (every field of every request and response) is documented
 docs/xblock.md; :func:`response_payload` is its response contract.  Nothing here
 decides how much time counts: that is :mod:`verification`'s job.
 """
+import functools
+import json
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from webob import Response
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 
-from . import clock, i18n, policy, sessions
+from . import clock, i18n, picture, policy, protocol, questions, review, sessions
 from . import verification as v
-from .compat import LearnerRef, course_key_of, current_user, current_user_id, usage_key_of
+from .compat import LearnerRef, client_of, course_key_of, current_user, current_user_id, usage_key_of
 from .conf import credits_setting
 from .state import check_for_browser
 
 log = logging.getLogger(__name__)
 
 
-class LearnerHandlersMixin:
-    """``start_session``, ``heartbeat`` and ``answer_check``."""
+def learner_json_handler(func):
+    """
+    Like ``XBlock.json_handler``, with the protocol's bounds (ADR 0022): the body must
+    be a JSON object of at most ``protocol.MAX_BODY_BYTES``; any :class:`protocol.BadRequest`
+    raised while reading it (or by the storage layer before it writes) is a 400
+    ``{"error": code}`` with a stable code.  The method receives the webob request too
+    (the client's address and browser for the shared-device review).
+    """
 
-    @XBlock.json_handler
-    def start_session(self, data, suffix=""):
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        if request.method != "POST":
+            return JsonHandlerError(405, "Method must be POST").get_response(allow=["POST"])
+        try:
+            body = request.body
+            if len(body) > protocol.MAX_BODY_BYTES:
+                raise protocol.BadRequest(protocol.BAD_BODY)
+            try:
+                data = json.loads(body.decode("utf-8"))
+            except (ValueError, RecursionError):
+                raise protocol.BadRequest(protocol.BAD_JSON) from None
+            response = func(self, protocol.require_object(data), request)
+        except protocol.BadRequest as bad:
+            return JsonHandlerError(400, bad.code).get_response()
+        except JsonHandlerError as err:
+            return err.get_response()
+        return Response(json.dumps(response), content_type="application/json", charset="utf8")
+
+    return wrapper
+
+
+class LearnerHandlersMixin:
+    """``start_session``, ``heartbeat``, ``answer_check`` and ``check_picture``."""
+
+    @learner_json_handler
+    def start_session(self, data, request):
         """Open a live session (superseding any other of this learner) and return its token."""
         user = self._learner()
         if int(self.duration_seconds or 0) <= 0:
             raise JsonHandlerError(409, "not_configured")
-        position = _decimal(data.get("position"), "position", default=None)
+        spec = self.block_spec()
+        position = protocol.start_position(data, duration=spec.duration, slack=_slack())
         learning = policy.learning_rules(user)
-        outcome = sessions.start_session(user, self.block_spec(), now=clock.now(), position=position,
-                                         learning=learning)
+        outcome = sessions.start_session(user, spec, now=clock.now(), position=position,
+                                         learning=learning, client=client_of(request))
+        review.after_start(outcome)
         payload = self.response_payload(outcome)
         payload.update({
             "token": outcome.token,
@@ -43,32 +80,45 @@ class LearnerHandlersMixin:
         })
         return payload
 
-    @XBlock.json_handler
-    def heartbeat(self, data, suffix=""):
+    @learner_json_handler
+    def heartbeat(self, data, request):
         """Credit the interval since the previous accepted request."""
         user = self._learner_ref()
-        beat = v.Heartbeat(
-            seq=_integer(data.get("seq"), "seq"),
-            position=_decimal(data.get("position"), "position", default=Decimal(0)),
-            rate=_decimal(data.get("rate"), "rate", default=Decimal(1)),
-            visible=bool(data.get("visible", False)),
-            focused=bool(data.get("focused", False)),
-            idle_seconds=_decimal(data.get("idle_seconds"), "idle_seconds", default=Decimal(0)),
-        )
-        outcome = sessions.record_heartbeat(user, self.block_spec(), data.get("token", ""), beat, now=clock.now())
+        spec = self.block_spec()
+        body = protocol.heartbeat(data, duration=spec.duration, slack=_slack())
+        beat = v.Heartbeat(seq=body.seq, position=body.position, rate=body.rate, visible=body.visible,
+                           focused=body.focused, idle_seconds=body.idle_seconds)
+        outcome = sessions.record_heartbeat(user, spec, body.token, beat, now=clock.now())
         return self.response_payload(outcome)
 
-    @XBlock.json_handler
-    def answer_check(self, data, suffix=""):
-        """Settle the pending attention check."""
+    @learner_json_handler
+    def answer_check(self, data, request):
+        """Settle the pending attention check (``answer``: a choice id, or a list of them)."""
         user = self._learner_ref()
+        body = protocol.answer(data)
         outcome = sessions.record_answer(
-            user, self.block_spec(), data.get("token", ""), seq=_integer(data.get("seq"), "seq"),
-            check_id=str(data.get("check_id", "")), answer=str(data.get("answer", "")), now=clock.now(),
+            user, self.block_spec(), body.token, seq=body.seq, check_id=body.check_id, answer=body.answer,
+            now=clock.now(),
         )
+        review.after_answer(outcome)
         payload = self.response_payload(outcome)
         payload["passed"] = v.CHECK_PASSED in payload["reasons"]
         return payload
+
+    @XBlock.handler
+    def check_picture(self, request, suffix=""):
+        """
+        The picture of the learner's pending picture check (PNG), the only place its
+        number exists outside the server.  404 unless the signed-in learner has a
+        pending picture check in this block with the id asked for (``?check=``).
+        """
+        user_id = current_user_id(self)
+        check = sessions.pending_check(user_id, usage_key_of(self)) if user_id is not None else None
+        if check is None or check.kind != v.CHECK_PICTURE or request.GET.get("check") != check.check_id:
+            return Response(status=404, cache_control="no-store")
+        response = Response(body=picture.render(check), content_type="image/png")
+        response.cache_control = "no-store, private"
+        return response
 
     # ------------------------------------------------------------------ helpers
 
@@ -90,6 +140,7 @@ class LearnerHandlersMixin:
             course_key=course_key_of(self), usage_key=usage_key_of(self),
             duration=Decimal(max(0, int(self.duration_seconds or 0))), kind=self.media_kind,
             checks_required=max(0, int(self.checks_required or 0)), required_share=self.required_share_decimal(),
+            questions=questions.for_rules(self.questions),
         )
 
     def response_payload(self, outcome):
@@ -112,6 +163,7 @@ class LearnerHandlersMixin:
             "messages": i18n.messages_for(result.reasons),
             "resume_at": resume_at,
             "check": self._check_payload(check, outcome.now) if check is not None else None,
+            "seq": result.session.seq,
             "progress": self.progress_payload(outcome.progress, outcome.rules),
         }
         if outcome.newly_completed:
@@ -120,7 +172,10 @@ class LearnerHandlersMixin:
 
     def _check_payload(self, check, now):
         data = check_for_browser(check, now)
-        data["question"] = i18n.check_question(check.prompt)
+        data["question"] = check.text if check.kind == v.CHECK_QUESTION else str(i18n.PICTURE_QUESTION)
+        data["hint"] = str(i18n.MULTIPLE_HINT if check.multiple else i18n.SINGLE_HINT)
+        if check.kind == v.CHECK_PICTURE:
+            data["picture"] = {"alt": str(i18n.PICTURE_ALT)}
         return data
 
     def _settle_completion(self, outcome):
@@ -148,20 +203,5 @@ class LearnerHandlersMixin:
         self.runtime.publish(self, "completion", {"completion": 1.0})
 
 
-def _decimal(value, name, *, default):
-    if value is None or value == "":
-        return default
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise JsonHandlerError(400, f"bad {name}") from None
-    if not number.is_finite():
-        raise JsonHandlerError(400, f"bad {name}")
-    return number
-
-
-def _integer(value, name):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise JsonHandlerError(400, f"bad {name}") from None
+def _slack():
+    return Decimal(credits_setting("POSITION_SLACK_SECONDS"))

@@ -45,6 +45,8 @@ REASONS = {
     "unknown_session": gettext_lazy("This learning session is not known. Reload the page."),
     "anonymous": gettext_lazy("Sign in to earn study hours."),
     "not_configured": gettext_lazy("This lecture is not set up yet (no duration); no time can be counted."),
+    "bad_request": gettext_lazy("The page sent a request the server does not accept; it earned nothing. "
+                                "Reload the page."),
 }
 
 # Reasons worth telling the learner about (others are for logs and the client).
@@ -61,6 +63,7 @@ LABELS = {
     "completed": gettext_lazy("This lecture is verified complete."),
     "connection_lost": gettext_lazy("Cannot reach the server; time is not being counted."),
     "speed_limited": gettext_lazy("Playback speed is limited to {rate}x."),
+    "check_confirm": gettext_lazy("Confirm the answer"),
 }
 
 UNITS = {"hours": gettext_lazy("hours"), "credits": gettext_lazy("credits")}
@@ -78,8 +81,11 @@ TOPICS = {
 }
 
 
-def check_question(prompt: str) -> str:
-    return _("To show you are following the lecture, choose the number {number}.").format(number=prompt)
+# The attention check's fixed sentences (an authored question is shown as written).
+PICTURE_QUESTION = gettext_lazy("To show you are following the lecture, choose the number shown in the picture.")
+PICTURE_ALT = gettext_lazy("The number to choose, drawn with noise")
+SINGLE_HINT = gettext_lazy("Choose one answer.")
+MULTIPLE_HINT = gettext_lazy("Choose every right answer, then confirm.")
 
 
 def messages_for(reasons) -> list[dict]:

@@ -1,7 +1,7 @@
 """
 Rows the server keeps to verify learning time (docs/decisions/0020).
 
-Three tables, shaped by what one heartbeat must read and write:
+Four tables, shaped by what one heartbeat must read and write:
 
 * :class:`LearnerClock` — one row per learner, the row every request of that learner
   locks (``SELECT ... FOR UPDATE``).  It names the learner's one live session and
@@ -13,6 +13,8 @@ Three tables, shaped by what one heartbeat must read and write:
   and voided, whether it was superseded).
 * :class:`BlockProgress` — one row per learner and block: the verified frontier,
   the attention-check state, and when the block became complete.
+* :class:`AttentionCheck` — one row per check asked: what was shown, what was chosen,
+  how fast, how it ended (written only when a check is issued or settled).
 
 Verified time is never the browser's number: everything here is written only by
 :mod:`cadre_credits_xblock.sessions` from results of the pure
@@ -81,12 +83,63 @@ class LearningSession(models.Model):
     voided_seconds = models.DecimalField(default=0, **SECONDS)
     refused_requests = models.PositiveIntegerField(default=0)
     state = models.JSONField(default=dict, blank=True)
+    # .. pii: the client's address and browser, for the shared-device review (ADR 0022).
+    # .. pii_types: ip_address, other
+    # .. pii_retirement: CADRE_CREDITS CLIENT_DATA_RETENTION_DAYS, then
+    #    ``manage.py cadre_credits_purge_client_data`` blanks them.  Never logged.
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["user", "started"], name="cadre_credits_session_user")]
+        indexes = [
+            models.Index(fields=["user", "started"], name="cadre_credits_session_user"),
+            models.Index(fields=["client_address", "status"], name="cadre_credits_session_client"),
+        ]
 
     def __str__(self):
         return f"{self.token_id} ({self.status})"
+
+
+class AttentionCheck(models.Model):
+    """
+    One attention check as it was asked and settled: evidence kept with the session.
+
+    What the learner saw (the question's text, or that it was a picture, and the
+    choices in their order), the right choice ids and what the learner chose, when it
+    was issued and answered (``response_ms``, by the server's clock) and how it ended.
+    The review flags (answers faster than a person reads, every answer in the same
+    time) are computed from these rows.
+    """
+
+    PENDING = "pending"
+    PASSED = "passed"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    OUTCOMES = [(PENDING, "pending"), (PASSED, "passed"), (WRONG, "wrong"), (EXPIRED, "expired")]
+
+    session = models.ForeignKey(LearningSession, on_delete=models.CASCADE, related_name="checks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    progress = models.ForeignKey(BlockProgress, on_delete=models.CASCADE, related_name="checks")
+    check_id = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16)
+    question_id = models.CharField(max_length=32, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    choices = models.JSONField(default=list)
+    correct = models.JSONField(default=list)
+    position = models.DecimalField(**SECONDS)
+    issued_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.JSONField(default=list, blank=True)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=OUTCOMES, default=PENDING)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["progress", "check_id"], name="cadre_credits_check_once")]
+        indexes = [models.Index(fields=["user", "issued_at"], name="cadre_credits_check_user")]
+
+    def __str__(self):
+        return f"{self.check_id} ({self.outcome})"
 
 
 class LearnerClock(models.Model):

@@ -61,3 +61,11 @@ def report_verified(user, course_key, usage_key, *, verified_seconds, session_id
         user, course_key, usage_key, verified_seconds=verified_seconds, session_ids=session_ids,
         verified_at=verified_at,
     )
+
+
+def report_suspicious(user_id, *, kind, course_key, usage_key, session_id, observed_at, detail):
+    """Open (or add to) a case on the unit console's review list; nothing is revoked by it."""
+    return _api().report_suspicious_session(
+        user_id, kind=kind, course_key=course_key, usage_key=usage_key, session_id=session_id,
+        observed_at=observed_at, detail=detail,
+    )

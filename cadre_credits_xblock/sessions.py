@@ -24,9 +24,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import protocol
 from . import verification as v
 from .conf import credits_setting
-from .models import BlockProgress, LearnerClock, LearningSession
+from .models import AttentionCheck, BlockProgress, LearnerClock, LearningSession
 from .state import progress_from_row, progress_to_row, session_from_row, session_to_row
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,19 @@ class BlockSpec:
     kind: str = v.KIND_VIDEO
     checks_required: int = 0
     required_share: Decimal = Decimal("0.95")
+    questions: tuple[v.Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Client:
+    """
+    Where a session's requests come from: personal data (ADR 0022).  Kept on the
+    session row for the shared-device review, blanked after
+    ``CLIENT_DATA_RETENTION_DAYS``, never written to a log.
+    """
+
+    address: str | None = None
+    user_agent: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,8 @@ class Outcome:
     newly_completed: bool = False
     now: object = None
     extra: dict = field(default_factory=dict)
+    session: LearningSession | None = None
+    settled: AttentionCheck | None = None
 
     @property
     def accepted(self) -> bool:
@@ -108,7 +124,7 @@ def read_token(token, *, user, usage_key) -> str:
 # -------------------------------------------------------------------------- start
 
 
-def start_session(user, spec: BlockSpec, *, now, position=None, learning=None) -> Outcome:
+def start_session(user, spec: BlockSpec, *, now, position=None, learning=None, client: Client | None = None) -> Outcome:
     """
     Open a live session for ``user`` in this block, superseding any other one.
 
@@ -127,22 +143,27 @@ def start_session(user, spec: BlockSpec, *, now, position=None, learning=None) -
         rules = rules_for(spec, rate, cap)
         seed = secrets.randbits(62)
         result = v.start(progress_from_row(progress_row), rules, seed=seed, now=now, position=position)
+        client = client or Client()
         session = LearningSession(
             token_id=secrets.token_hex(16), user=user, progress=progress_row,
             course_key=spec.course_key, usage_key=spec.usage_key,
             started=now, last_seen=now, voided_seconds=result.voided,
             state={"rate": str(rate), "cap": None if cap is None else str(cap)},
+            client_address=client.address or None, user_agent=(client.user_agent or "")[:512],
         )
         session_to_row(result.session, session)
         session.save()
+        before = progress_from_row(progress_row)
         progress_to_row(result.progress, progress_row)
         progress_row.save()
+        settled = _record_checks(progress_row, session, before, result, now)
         clock.session = session
         if cap is not None:
             _apply_daily(clock, result.daily, now)
         clock.save()
         newly = _settle_completion(progress_row, result, rules, now)
-    return Outcome(result, progress_row, rules, issue_token(session), newly_completed=newly, now=now)
+    return Outcome(result, progress_row, rules, issue_token(session), newly_completed=newly, now=now,
+                   session=session, settled=settled)
 
 
 def _locked_clock(user) -> LearnerClock:
@@ -178,6 +199,7 @@ def rules_for(spec: BlockSpec, rate: Decimal, cap: Decimal | None) -> v.Rules:
         check_window=Decimal(credits_setting("CHECK_WINDOW_SECONDS")),
         required_share=Decimal(spec.required_share),
         daily_cap=cap,
+        questions=tuple(spec.questions),
     )
 
 
@@ -191,12 +213,12 @@ def record_heartbeat(user, spec: BlockSpec, token, beat: v.Heartbeat, *, now) ->
 
 
 def record_answer(user, spec: BlockSpec, token, *, seq, check_id, answer, now) -> Outcome:
-    """Settle the pending attention check with the learner's answer."""
+    """Settle the pending attention check with the learner's answer (a choice id, or several)."""
     return _with_live_session(user, spec, token, now, lambda progress, session, rules, today, credited: v.answer_check(
-        progress, session, seq=seq, check_id=check_id, answer=answer, rules=rules, now=now), seq=seq)
+        progress, session, seq=seq, check_id=check_id, answer=answer, rules=rules, now=now), seq=seq, answer=answer)
 
 
-def _with_live_session(user, spec, token, now, decide, *, seq) -> Outcome:
+def _with_live_session(user, spec, token, now, decide, *, seq, answer=None) -> Outcome:
     try:
         token_id = read_token(token, user=user, usage_key=spec.usage_key)
     except TokenRefused as refused:
@@ -210,9 +232,10 @@ def _with_live_session(user, spec, token, now, decide, *, seq) -> Outcome:
             .first()
         )
         if clock is None:
-            return _refuse_not_live(user, spec, token_id, now, decide)
+            return _refuse_not_live(user, spec, token_id, now, decide, seq=seq)
         session_row = clock.session
         progress_row = session_row.progress
+        protocol.check_seq(seq, session_row.last_seq)  # a 400 before anything is written
         rules = _session_rules(spec, session_row)
         credited_today = clock.day_seconds if clock.day == today else Decimal(0)
         result = decide(progress_from_row(progress_row), session_from_row(session_row, live=True),
@@ -222,27 +245,74 @@ def _with_live_session(user, spec, token, now, decide, *, seq) -> Outcome:
                         seq, token_id, user.id, spec.usage_key, ",".join(result.reasons))
             LearningSession.objects.filter(pk=session_row.pk).update(refused_requests=session_row.refused_requests + 1)
             return Outcome(result, progress_row, rules, now=now)
+        before = progress_from_row(progress_row)
         _save_session(session_row, result)
         _save_progress(progress_row, result)
         if result.daily and rules.daily_cap is not None:
             _apply_daily(clock, result.daily, now)
             clock.save(update_fields=["day", "day_seconds"])
+        settled = _record_checks(progress_row, session_row, before, result, now, answer=answer)
         newly = _settle_completion(progress_row, result, rules, now)
-    return Outcome(result, progress_row, rules, newly_completed=newly, now=now)
+    return Outcome(result, progress_row, rules, newly_completed=newly, now=now, session=session_row,
+                   settled=settled)
 
 
-def _refuse_not_live(user, spec, token_id, now, decide) -> Outcome:
+def _refuse_not_live(user, spec, token_id, now, decide, *, seq) -> Outcome:
     """A valid token whose session is no longer live: superseded (or unknown)."""
     row = LearningSession.objects.select_related("progress").filter(token_id=token_id, user_id=user.id).first()
     if row is None:
         log.warning("Refused a token for an unknown session: user %s, block %s", user.id, spec.usage_key)
         return Outcome(None, None, refusal=UNKNOWN_SESSION, now=now)
+    protocol.check_seq(seq, row.last_seq)
     rules = _session_rules(spec, row)
     result = decide(progress_from_row(row.progress), session_from_row(row, live=False), rules,
                     timezone.localdate(now), Decimal(0))
     log.warning("Refused a request of superseded session %s (user %s, block %s)", token_id, user.id, spec.usage_key)
     LearningSession.objects.filter(pk=row.pk).update(refused_requests=row.refused_requests + 1)
     return Outcome(result, row.progress, rules, now=now)
+
+
+def _record_checks(progress_row, session_row, before: v.Progress, result: v.Result, now, *, answer=None):
+    """
+    Keep the evidence of the checks this request settled and issued (AttentionCheck rows).
+
+    Returns the row of the check this request settled (passed, wrong or expired), or
+    None.  Costs nothing on a plain heartbeat: it writes only when a check changed.
+    """
+    settled = None
+    outcome = _outcome(result.reasons)
+    if before.pending is not None and outcome is not None:
+        settled = AttentionCheck.objects.filter(progress=progress_row, check_id=before.pending.check_id).first()
+        if settled is None:  # a check pending since before the rows existed
+            settled = _new_check_row(progress_row, session_row, before.pending)
+        settled.outcome = outcome
+        if outcome != AttentionCheck.EXPIRED or answer is not None:
+            settled.answered_at = now
+            settled.answer = list(v.answer_ids(answer)) if answer is not None else []
+            settled.response_ms = max(0, int((now - before.pending.issued_at).total_seconds() * 1000))
+        settled.save()
+    if result.check is not None and v.CHECK_ISSUED in result.reasons:
+        _new_check_row(progress_row, session_row, result.check).save()
+    return settled
+
+
+def _outcome(reasons):
+    if v.CHECK_PASSED in reasons:
+        return AttentionCheck.PASSED
+    if v.CHECK_WRONG in reasons:
+        return AttentionCheck.WRONG
+    if v.CHECK_EXPIRED in reasons:
+        return AttentionCheck.EXPIRED
+    return None
+
+
+def _new_check_row(progress_row, session_row, check: v.Check) -> AttentionCheck:
+    return AttentionCheck(
+        session=session_row, user_id=progress_row.user_id, progress=progress_row, check_id=check.check_id,
+        kind=check.kind, question_id=check.question_id, text=check.text,
+        choices=[[choice.id, choice.text] for choice in check.choices], correct=list(check.answer),
+        position=check.position, issued_at=check.issued_at, deadline=check.deadline,
+    )
 
 
 def _session_rules(spec, session_row) -> v.Rules:
@@ -297,6 +367,12 @@ def _settle_completion(row: BlockProgress, result: v.Result, rules: v.Rules, now
 def progress_for(user, usage_key) -> BlockProgress | None:
     """The learner's progress row for a block (read-only use: the learner's view)."""
     return BlockProgress.objects.filter(user=user, usage_key=usage_key).first()
+
+
+def pending_check(user_id, usage_key) -> v.Check | None:
+    """The learner's pending check in a block, as the server keeps it (answer included: server only)."""
+    row = BlockProgress.objects.filter(user_id=user_id, usage_key=usage_key).first()
+    return progress_from_row(row).pending if row is not None else None
 
 
 def evidence_sessions(row: BlockProgress) -> list[str]:

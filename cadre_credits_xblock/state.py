@@ -7,7 +7,7 @@ dates) is defined in one small place and round-trips are easy to test.
 from datetime import date, datetime
 from decimal import Decimal
 
-from .verification import Check, Progress, Session, secs
+from .verification import CHECK_PICTURE, Check, Choice, Progress, Session, secs
 
 
 def progress_from_row(row) -> Progress:
@@ -21,6 +21,7 @@ def progress_from_row(row) -> Progress:
         checks_passed=row.checks_passed,
         planned=tuple(secs(p) for p in state.get("planned", [])),
         pending=_check_from_json(pending) if pending else None,
+        asked=tuple(state.get("asked", [])),
     )
 
 
@@ -33,6 +34,7 @@ def progress_to_row(progress: Progress, row) -> None:
         "provisional": [[day.isoformat(), str(amount)] for day, amount in progress.provisional],
         "planned": [str(p) for p in progress.planned],
         "pending": _check_to_json(progress.pending) if progress.pending else None,
+        "asked": list(progress.asked),
     }
 
 
@@ -59,9 +61,12 @@ def session_to_row(session: Session, row) -> None:
 
 
 def check_for_browser(check: Check, now: datetime) -> dict:
-    """What the browser may see of a check: never the answer."""
+    """What the browser may see of a check: never the answer, never the picture's number."""
     remaining = max(0, int((check.deadline - now).total_seconds()))
-    return {"id": check.check_id, "prompt": check.prompt, "choices": list(check.choices), "expires_in": remaining}
+    return {
+        "id": check.check_id, "kind": check.kind, "text": check.text, "multiple": check.multiple,
+        "choices": [{"id": choice.id, "text": choice.text} for choice in check.choices], "expires_in": remaining,
+    }
 
 
 def _check_to_json(check: Check) -> dict:
@@ -70,19 +75,34 @@ def _check_to_json(check: Check) -> dict:
         "position": str(check.position),
         "issued_at": check.issued_at.isoformat(),
         "deadline": check.deadline.isoformat(),
-        "prompt": check.prompt,
-        "choices": list(check.choices),
-        "answer": check.answer,
+        "kind": check.kind,
+        "text": check.text,
+        "choices": [[choice.id, choice.text] for choice in check.choices],
+        "answer": list(check.answer),
+        "multiple": check.multiple,
+        "question": check.question_id,
+        "secret": check.secret,
     }
 
 
 def _check_from_json(data: dict) -> Check:
+    if "kind" not in data:  # a check issued before content questions: "choose the number N"
+        return Check(
+            check_id=data["id"], position=Decimal(data["position"]),
+            issued_at=datetime.fromisoformat(data["issued_at"]), deadline=datetime.fromisoformat(data["deadline"]),
+            kind=CHECK_PICTURE, text="", choices=tuple(Choice(c, c) for c in data["choices"]),
+            answer=(data["answer"],), secret=data["answer"],
+        )
     return Check(
         check_id=data["id"],
         position=Decimal(data["position"]),
         issued_at=datetime.fromisoformat(data["issued_at"]),
         deadline=datetime.fromisoformat(data["deadline"]),
-        prompt=data["prompt"],
-        choices=tuple(data["choices"]),
-        answer=data["answer"],
+        kind=data["kind"],
+        text=data["text"],
+        choices=tuple(Choice(choice_id, text) for choice_id, text in data["choices"]),
+        answer=tuple(data["answer"]),
+        multiple=bool(data.get("multiple")),
+        question_id=data.get("question", ""),
+        secret=data.get("secret", ""),
     )

@@ -22,7 +22,10 @@ The rules, in the order a heartbeat meets them:
    newly covered media contiguous with the verified frontier counts: seeking past
    the frontier earns nothing for the skipped part.
 7. An optional daily cap bounds what a learner is credited per day.
-8. The frontier stops at the next planned check, which is then issued.
+8. The frontier stops at the next planned check, which is then issued: one of the
+   author's content questions the learner has reached, or without one a picture
+   check; the browser gets texts and shuffled choices under opaque ids, never which
+   is right (:func:`_issue_check`).
 
 Amounts are ``Decimal`` seconds with millisecond precision, never floats.
 """
@@ -59,6 +62,13 @@ MEDIA_COMPLETE = "media_complete"
 KIND_VIDEO = "video"
 KIND_READING = "reading"
 
+# The two kinds of attention check.  A *question* is one of the author's questions
+# about the lecture (随堂弹题); a *picture* is the fallback of a block without a pool:
+# a number the server draws as a noisy image, never written in any JSON.
+CHECK_QUESTION = "question"
+CHECK_PICTURE = "picture"
+PICTURE_CHOICES = 4
+
 
 def secs(value) -> Decimal:
     """Seconds as a Decimal with millisecond precision (rounded down, never up)."""
@@ -94,6 +104,7 @@ class Rules:
     check_window: Decimal = Decimal(60)
     required_share: Decimal = Decimal("0.95")
     daily_cap: Decimal | None = None
+    questions: tuple[Question, ...] = ()
 
     @property
     def required_seconds(self) -> Decimal:
@@ -103,22 +114,53 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Question:
+    """
+    One question of the author's pool (随堂弹题), as the block's settings keep it.
+
+    ``correct`` holds indices into ``choices``; a single-choice question has exactly
+    one.  ``at`` (seconds, optional) is the point of the lecture the question is
+    about: it is asked only once the verified frontier has passed that point.
+    """
+
+    qid: str
+    text: str
+    choices: tuple[str, ...]
+    correct: tuple[int, ...]
+    multiple: bool = False
+    at: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice as the browser sees it: an opaque id, drawn per check, and its text."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Check:
     """
-    One attention check as the server keeps it.  Only ``prompt`` and ``choices``
-    (never ``answer``) are sent to the browser.
-
-    The challenge ("choose the number 37" among four numbers) is trivial for a
-    person and useless to a generic auto-clicker that just dismisses dialogs.
+    One attention check as the server keeps it.  The browser gets ``check_id``,
+    ``kind``, ``text``, ``multiple`` and ``choices`` (ids and texts, shuffled), never
+    ``answer`` (the ids of the right choices) nor ``secret`` (the number a picture
+    check draws).  A script reading the JSON thus learns nothing that tells the right
+    choice from the others: it passes by chance only (1 in ``len(choices)`` for a
+    single choice).
     """
 
     check_id: str
     position: Decimal
     issued_at: datetime
     deadline: datetime
-    prompt: str
-    choices: tuple[str, ...]
-    answer: str
+    kind: str
+    text: str
+    choices: tuple[Choice, ...]
+    answer: tuple[str, ...]
+    multiple: bool = False
+    question_id: str = ""
+    secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +169,8 @@ class Progress:
     A learner's verified state in one block, kept across sessions and devices.
 
     ``frontier`` is the end of the contiguous verified media prefix, so it is also
-    the block's verified seconds.  ``provisional`` holds the seconds credited since
+    the block's verified seconds.  ``asked`` lists the pool questions already asked
+    in this block, so a question comes back only once the pool is used up.  ``provisional`` holds the seconds credited since
     ``checkpoint`` (the frontier at the last passed check) by day, because a failed
     check voids exactly them and the daily totals they were added to.
     """
@@ -138,6 +181,7 @@ class Progress:
     checks_passed: int = 0
     planned: tuple[Decimal, ...] = ()
     pending: Check | None = None
+    asked: tuple[str, ...] = ()
 
     @property
     def verified_seconds(self) -> Decimal:
@@ -312,7 +356,7 @@ def heartbeat(
     issued = None
     if progress.planned and progress.frontier + new >= progress.planned[0]:
         new = max(ZERO, progress.planned[0] - progress.frontier)
-        issued = _issue_check(progress.planned[0], session, rules, now)
+        issued = _issue_check(progress.planned[0], session, progress, rules, now)
         session_after = replace(session_after, issued=session.issued + 1)
         reasons.append(CHECK_ISSUED)
 
@@ -326,7 +370,10 @@ def heartbeat(
         daily[today] = daily.get(today, ZERO) + new
         if progress.planned:
             provisional = _add_pairs(provisional, ((today, new),))
-    progress = replace(progress, frontier=frontier, provisional=provisional, pending=issued)
+    asked = progress.asked
+    if issued is not None and issued.question_id:
+        asked = tuple(q for q in asked if q != issued.question_id) + (issued.question_id,)
+    progress = replace(progress, frontier=frontier, provisional=provisional, pending=issued, asked=asked)
     return _result(progress, session_after, new, reasons, ZERO, daily, issued)
 
 
@@ -391,20 +438,51 @@ def _apply_daily_cap(new: Decimal, rules: Rules, credited_today: Decimal, reason
     return new
 
 
-def _issue_check(position: Decimal, session: Session, rules: Rules, now: datetime) -> Check:
+def _issue_check(position: Decimal, session: Session, progress: Progress, rules: Rules, now: datetime) -> Check:
+    """
+    Draw the check for ``position`` from the session's secret seed.
+
+    A pool question the learner has reached (no time point, or one the frontier has
+    passed) and has not been asked yet in this block, at random; when every reached
+    question was asked, any reached one; with none, a picture check.  Choices are
+    shuffled and get fresh opaque ids each time, so neither their order nor their
+    ids say which one is right.
+    """
     rng = random.Random(f"check:{session.seed}:{session.issued}")
-    numbers = rng.sample(range(10, 100), 4)
-    answer = str(numbers[0])
+    check_id = f"{rng.getrandbits(64):016x}"
+    deadline = now + timedelta(milliseconds=int(rules.check_window * 1000))
+    reached = [q for q in rules.questions if q.at is None or q.at <= position]
+    fresh = [q for q in reached if q.qid not in progress.asked]
+    candidates = fresh or reached
+    if candidates:
+        question = rng.choice(candidates)
+        order = list(range(len(question.choices)))
+        rng.shuffle(order)
+        ids = _choice_ids(rng, len(order))
+        return Check(
+            check_id=check_id, position=position, issued_at=now, deadline=deadline, kind=CHECK_QUESTION,
+            text=question.text, choices=tuple(Choice(ids[i], question.choices[k]) for i, k in enumerate(order)),
+            answer=tuple(sorted(ids[i] for i, k in enumerate(order) if k in question.correct)),
+            multiple=question.multiple, question_id=question.qid,
+        )
+    numbers = rng.sample(range(10, 100), PICTURE_CHOICES)
+    secret = str(numbers[0])
     rng.shuffle(numbers)
+    ids = _choice_ids(rng, len(numbers))
     return Check(
-        check_id=f"{rng.getrandbits(48):012x}",
-        position=position,
-        issued_at=now,
-        deadline=now + timedelta(milliseconds=int(rules.check_window * 1000)),
-        prompt=answer,
-        choices=tuple(str(n) for n in numbers),
-        answer=answer,
+        check_id=check_id, position=position, issued_at=now, deadline=deadline, kind=CHECK_PICTURE, text="",
+        choices=tuple(Choice(ids[i], str(n)) for i, n in enumerate(numbers)),
+        answer=(ids[numbers.index(int(secret))],), secret=secret,
     )
+
+
+def _choice_ids(rng: random.Random, count: int) -> list[str]:
+    ids: list[str] = []
+    while len(ids) < count:
+        candidate = f"{rng.getrandbits(40):010x}"
+        if candidate not in ids:
+            ids.append(candidate)
+    return ids
 
 
 # ---------------------------------------------------------------------- answers
@@ -416,13 +494,16 @@ def answer_check(
     *,
     seq: int,
     check_id: str,
-    answer: str,
+    answer,
     rules: Rules,
     now: datetime,
 ) -> Result:
     """
     Settle the pending check.  A late or wrong answer fails it: the seconds credited
     since the previous passed check are voided and the frontier rolls back to it.
+
+    ``answer`` is the id of the chosen choice, or the ids of every chosen choice (a
+    multiple-choice question passes only with exactly the right set).
     """
     refused = _refuse(session, seq, progress)
     if refused is not None:
@@ -431,7 +512,7 @@ def answer_check(
     if pending is None or pending.check_id != str(check_id):
         return Result(False, ZERO, progress, replace(session, seq=seq), (REFUSED_NO_CHECK,))
     session = replace(session, seq=seq, last_seen=now)
-    if now > pending.deadline or str(answer).strip() != pending.answer:
+    if now > pending.deadline or answer_ids(answer) != pending.answer:
         reason = CHECK_EXPIRED if now > pending.deadline else CHECK_WRONG
         progress, voided, daily = _void(progress)
         session = replace(session, position=progress.frontier)
@@ -446,6 +527,13 @@ def answer_check(
     )
     session = replace(session, position=min(session.position, progress.frontier))
     return Result(True, ZERO, progress, session, (CHECK_PASSED,))
+
+
+def answer_ids(answer) -> tuple[str, ...]:
+    """The chosen choice ids, as a sorted tuple without repeats (compared with ``Check.answer``)."""
+    if isinstance(answer, str):
+        answer = (answer,)
+    return tuple(sorted({str(item).strip() for item in answer}))
 
 
 def _void(progress: Progress):
@@ -482,12 +570,15 @@ def _result(progress, session, credited, reasons, voided, daily, check) -> Resul
 
 __all__ = [
     "Check",
+    "Choice",
+    "Question",
     "Heartbeat",
     "Progress",
     "Result",
     "Rules",
     "Session",
     "answer_check",
+    "answer_ids",
     "heartbeat",
     "is_complete",
     "secs",

@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
 
-from . import i18n, policy, sessions
+from . import i18n, policy, questions, sessions
 from . import verification as v
 from .compat import course_key_of, current_user, usage_key_of
 from .conf import credits_setting
@@ -95,7 +95,7 @@ class ViewsMixin:
             "protocol": {
                 "version": PROTOCOL_VERSION,
                 "heartbeat_interval": credits_setting("HEARTBEAT_INTERVAL_SECONDS"),
-                "handlers": ["start_session", "heartbeat", "answer_check"],
+                "handlers": ["start_session", "heartbeat", "answer_check", "check_picture"],
             },
         }
 
@@ -157,6 +157,8 @@ class ViewsMixin:
                 media=_("Video") if self.media_kind == v.KIND_VIDEO else _("Reading"),
                 duration=i18n.minutes(self.duration_seconds), checks=int(self.checks_required or 0),
                 share=i18n.number(self.required_share_decimal() * 100)),
+            "pool_line": (_("{count} content questions for the checks").format(count=len(self.questions))
+                          if self.questions else _("No content questions: the checks show a number in a picture.")),
         })
         return Fragment(html)
 
@@ -176,6 +178,8 @@ class ViewsMixin:
             "duration_seconds": int(self.duration_seconds or 0),
             "checks_required": int(self.checks_required or 0),
             "required_share": str(self.required_share_decimal()),
+            "questions": questions.to_text(self.questions),
+            "question_count": len(self.questions or []),
             "categories": [(k, str(t)) for k, t in i18n.CATEGORIES.items()],
             "topics": [(k, str(t)) for k, t in i18n.TOPICS.items()],
             "t": _studio_labels(),
@@ -234,6 +238,14 @@ def _studio_labels():
         "duration": _("Duration in seconds (video length, or minimum reading time)"),
         "checks": _("Number of attention checks"),
         "share": _("Share of the duration that must be verified (0.01 to 1)"),
+        "questions": _("Content questions for the attention checks (随堂弹题)"),
+        "questions_help": _(
+            "One item per line. ? starts a single-choice question, ?? a multiple-choice one; @ 1:30 (optional) is "
+            "the point of the lecture it is about, asked only after the learner has watched up to there; + is a "
+            "right choice, - a wrong one. At each check the server picks a question at random and shows its "
+            "choices shuffled. Without questions the check shows a number in a picture."),
+        "questions_example": _("Example: ? What must digital government put first? / @ 0:10 / + The people / "
+                               "- Technology / - The departments"),
         "save": _("Save"),
         "cancel": _("Cancel"),
     }

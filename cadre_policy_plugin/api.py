@@ -20,6 +20,7 @@ from cadre_policy_plugin.services import (
     profiles,
     reasons,
     reports,
+    review,
     roles,
     scope,
 )
@@ -32,9 +33,10 @@ __all__ = [
     "excluded_reason_text", "get_course_credit_spec", "get_ledger_entry", "has_active_profile",
     "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_file", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
-    "registry_identity", "report_block_verified", "revoke_entry", "set_course_credit_spec", "set_node_policy",
-    "store_evidence_document", "unit_summary", "verified_seconds_for_course", "verify_annual_certificate",
-    "year_totals", "start_year_close", "year_close_status", "year_close_jobs", "registry_identities",
+    "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
+    "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
+    "verified_seconds_for_course", "verify_annual_certificate", "year_totals", "start_year_close",
+    "year_close_status", "year_close_jobs", "registry_identities",
 ]
 
 
@@ -87,6 +89,18 @@ def report_block_verified(user, course_key, usage_key, *, verified_seconds, sess
     """
     return courses.report_verified(user, course_key, usage_key, verified_seconds=verified_seconds,
                                    session_ids=session_ids, verified_at=verified_at)
+
+
+def report_suspicious_session(user_id, *, kind, course_key, usage_key="", session_id="", observed_at=None,
+                              detail=None):
+    """
+    The XBlock flagged a session (``kind``: ``shared_client``, ``fast_answers``,
+    ``uniform_timing``): open a case on the unit console's review list, or add to the
+    open one.  Nothing is revoked: an administrator decides (ADR 0022).  ``detail``
+    must hold no client address or browser.  Returns the case's id.
+    """
+    return review.report(user_id, kind=kind, course_key=course_key, usage_key=usage_key, session_id=session_id,
+                         observed_at=observed_at, detail=detail).pk
 
 
 def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):

@@ -110,6 +110,30 @@ def account_table():
 
 
 # ------------------------------------------------------------------ courses
+# The author's content questions (随堂弹题) of the digital-government lecture, in the
+# format of the block's Studio editor (cadre_credits_xblock/questions.py); the loader
+# parses them as Studio's save does.  The other lectures have none: their checks show
+# the fallback picture of a number.
+SZZF201_QUESTIONS = """
+? 本讲提出，数字政府建设首先要坚持什么理念？
++ 以人民为中心
+- 以技术为中心
+- 以部门为中心
+- 以项目为中心
+
+? 本讲中，政务服务“一网通办”的基础是什么？
++ 数据共享
+- 重复填报
+- 多头跑腿
+- 线下排队
+
+?? 本讲列举的数据安全要求有哪些？（多选）
++ 分级分类保护
++ 最小必要授权
+- 明文外发数据
+- 长期保留全部数据
+"""
+
 # Each course: key, name, description, credit spec, blocks.  A block is a credit block
 # (``cadre_credits``) with its media fields, or the sandbox's exam (``sandbox_quiz``).
 # ``fast`` values replace the normal ones under SANDBOX_DEMO_FAST (short lecture for
@@ -118,7 +142,7 @@ COURSES = (
     {
         "key": "course-v1:CadreAcademy+SZZF201+2026",
         "name": "数字政府建设（选修）",
-        "description": "一讲视频课程，讲座中随机出现专注度确认。完成后计入选修学时。",
+        "description": "一讲视频课程，讲座中随机出现随堂弹题（专注度确认）。完成后计入选修学时。",
         "spec": {"category": "elective", "hours": "1.5", "topic": "knowledge"},
         "blocks": (
             {
@@ -126,7 +150,7 @@ COURSES = (
                 "type": "cadre_credits",
                 "fields": {"display_name": "第一讲：数字政府概述", "media_kind": "video",
                            "video_url": "/static/sandbox/media/lecture-120s.webm", "duration_seconds": 120,
-                           "checks_required": 2},
+                           "checks_required": 2, "questions": SZZF201_QUESTIONS},
                 "fast": {"video_url": "/static/sandbox/media/lecture-20s.webm", "duration_seconds": 20,
                          "checks_required": 1},
             },

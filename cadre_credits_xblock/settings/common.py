@@ -37,6 +37,25 @@ DEFAULTS = {
     # defaults of the documents (1.0x, no daily cap).
     "FALLBACK_MAX_PLAYBACK_RATE": "1.0",
     "FALLBACK_DAILY_CAP_MINUTES": None,
+    # The shared-device and multi-account review (ADR 0022).  Flags only open review
+    # cases in the unit console; nothing is ever revoked automatically.
+    # Days a session keeps its client address and browser (personal data); then
+    # ``manage.py cadre_credits_purge_client_data`` blanks them.
+    "CLIENT_DATA_RETENTION_DAYS": 90,
+    # Live sessions of this many different accounts from one client (same address
+    # and browser) at once open a case for each.  Offices behind one NAT share an
+    # address; the browser string narrows it, the administrator judges the rest.
+    "SHARED_CLIENT_MIN_ACCOUNTS": 2,
+    # A session counts as live on its client if it was seen this recently.
+    "SHARED_CLIENT_WINDOW_SECONDS": 120,
+    # An answer faster than MIN_ANSWER_MS + READING_MS_PER_CHARACTER x (question and
+    # choices' characters), by the server's clock, is faster than a person reads.
+    "MIN_ANSWER_MS": 1200,
+    "READING_MS_PER_CHARACTER": 40,
+    # An account whose last UNIFORM_TIMING_MIN_CHECKS or more answers all took the
+    # same time, within UNIFORM_TIMING_SPREAD_MS, is answered by a machine.
+    "UNIFORM_TIMING_MIN_CHECKS": 4,
+    "UNIFORM_TIMING_SPREAD_MS": 50,
 }
 
 

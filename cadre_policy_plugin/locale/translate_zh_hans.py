@@ -526,6 +526,59 @@ ZH = {
     "close chunk": "结算分块",
     "close chunks": "结算分块",
     "Learners no policy applies to.": "无适用政策的学员数。",
+    # The review list of flagged sessions (issue 12, ADR 0022).
+    "Several accounts on one device at once": "多个帐户同时在同一台设备上学习",
+    "Attention check answered faster than a person can read": "专注度确认的作答快于正常阅读速度",
+    "Every attention check answered in the same time": "每次专注度确认的作答用时完全相同",
+    "Open": "待处理",
+    "Hours revoked": "已撤销学时",
+    "Dismissed": "已排除",
+    "what was found": "发现的问题",
+    "review case": "核查事项",
+    "review cases": "核查事项",
+    "A reason is required to revoke hours.": "撤销学时必须填写理由。",
+    "This case is already closed.": "该事项已处理完毕。",
+    "No hours of this course are counted for this learner yet; the case stays open.":
+        "该学员此课程尚未计入学时；事项保持待处理。",
+    "A reason is required to dismiss a case.": "排除事项必须填写理由。",
+    "%(count)s accounts were studying on the same device (client %(client)s) at the same time.":
+        "%(count)s 个帐户在同一台设备（终端 %(client)s）上同时学习。",
+    "%(count)s attention check(s) answered too fast: %(ms)s ms where a person needs at least %(needed)s ms to read "
+    "the question.": "%(count)s 次专注度确认作答过快：用时 %(ms)s 毫秒，而正常阅读题目至少需要 %(needed)s 毫秒。",
+    "All %(count)s answers of this account took the same time (%(low)s to %(high)s ms).":
+        "该帐户全部 %(count)s 次作答用时相同（%(low)s 至 %(high)s 毫秒）。",
+    "The hours of %(name)s in this course were revoked; the registry will be told and the case appears in the unit's "
+    "circular.": "已撤销%(name)s此课程的学时；将同步报送登记系统，并列入本单位通报。",
+    "The case was dismissed; no hours were changed.": "该事项已排除，学时未作任何改动。",
+    "Choose whether to revoke the hours or dismiss the case.": "请选择撤销学时或排除该事项。",
+    "Review list": "异常学习核查",
+    "Sessions the lectures flagged: several accounts on one device at once, attention checks answered faster than a "
+    "person can read, or every check answered in the same time. A flag is a reason to look, not proof: nothing is "
+    "revoked unless you decide so here, with a reason.":
+        "以下为课程学习中发现的异常：多个帐户同时在同一台设备上学习、专注度确认作答快于正常阅读速度、或每次作答用时完全相同。"
+        "异常提示只是核查线索，并非定论：除非您在此作出决定并填写理由，否则不会撤销任何学时。",
+    "Open cases": "待处理事项",
+    "An administrator (not a liaison) of this learner's unit decides on this case.":
+        "此事项由该学员所在单位的管理员（非联络员）决定。",
+    "Other accounts on that device:": "同一设备上的其他帐户：",
+    "Course %(course)s; first seen %(first)s, last seen %(last)s (%(times)s report(s)).":
+        "课程 %(course)s；首次发现 %(first)s，最近发现 %(last)s（共 %(times)s 次）。",
+    "Reason (required, kept with the decision)": "理由（必填，随决定一并留存）",
+    "Revoke the hours of this course": "撤销此课程学时",
+    "Dismiss (no change)": "排除（不作改动）",
+    "No open cases.": "没有待处理事项。",
+    "Closed cases": "已处理事项",
+    "%(hours)s hours revoked": "撤销 %(hours)s 学时",
+    "Reason:": "理由：",
+    "What was found": "发现的问题",
+    "Course": "课程",
+    "Revoked": "撤销",
+    "Decided on": "决定日期",
+    "%(amount)s study hours": "%(amount)s 学时",
+    "%(amount)s credits": "%(amount)s 学分",
+    "5. Hours revoked for study not done by the learner (Anhui Art. 13)": "五、非本人学习撤销学时情况（安徽办法第十三条）",
+    "%(unit)s %(name)s (%(id)s): %(amount)s of course %(course)s revoked on %(date)s (%(kind)s). Reason: %(reason)s":
+        "%(unit)s %(name)s（%(id)s）：课程 %(course)s 的 %(amount)s 于 %(date)s 撤销（%(kind)s）。理由：%(reason)s",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

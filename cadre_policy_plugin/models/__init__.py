@@ -30,6 +30,7 @@ from cadre_policy_plugin.models.ledger import (
     Source,
 )
 from cadre_policy_plugin.models.org import OrgNode
+from cadre_policy_plugin.models.review import ReviewCase, ReviewKind, ReviewStatus
 from cadre_policy_plugin.models.status import YearStatus
 
 __all__ = [
@@ -57,6 +58,9 @@ __all__ = [
     "OrgNode",
     "PoliticalStatus",
     "Rank",
+    "ReviewCase",
+    "ReviewKind",
+    "ReviewStatus",
     "Source",
     "Topic",
     "UnitAdministrator",

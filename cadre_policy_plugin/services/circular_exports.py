@@ -20,7 +20,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_policy_plugin.models import LearnerStatus, OrgNode, Rank
+from cadre_policy_plugin.models import LearnerStatus, OrgNode, Rank, ReviewKind
 
 DEFAULT_LANGUAGE = "zh-hans"
 LANGUAGES = ("zh-hans", "en")
@@ -58,8 +58,21 @@ UNIT_COLUMNS = (
     ("below_threshold", gettext_lazy("Below target")),
 )
 
+REVOKED_COLUMNS = (
+    ("unit_code", gettext_lazy("Unit code")),
+    ("unit_name", gettext_lazy("Unit")),
+    ("real_name", gettext_lazy("Name")),
+    ("id_number", gettext_lazy("ID number (masked)")),
+    ("kind", gettext_lazy("What was found")),
+    ("course_key", gettext_lazy("Course")),
+    ("amount", gettext_lazy("Revoked")),
+    ("reason", gettext_lazy("Reason")),
+    ("resolved_on", gettext_lazy("Decided on")),
+)
+
 UNITS_SHEET = gettext_lazy("Units")
 LEARNERS_SHEET = gettext_lazy("Learner details")
+REVOKED_SHEET = gettext_lazy("Hours revoked")
 
 
 def pick_language(language):
@@ -126,6 +139,24 @@ def unit_values(unit, *, total=False):
         "shortfall": unit.shortfall, "inactive": unit.inactive, "below_threshold": _yes_no(unit.below_threshold),
     }
     return [values[key] for key, _label_ in UNIT_COLUMNS]
+
+
+def _revoked_amount(line):
+    parts = []
+    if line.hours is not None:
+        parts.append(_("%(amount)s study hours") % {"amount": _amount(line.hours)})
+    if line.credits is not None:
+        parts.append(_("%(amount)s credits") % {"amount": _amount(line.credits)})
+    return ", ".join(parts)
+
+
+def revoked_values(line):
+    values = {
+        "unit_code": _safe(line.unit_code), "unit_name": _safe(line.unit_name), "real_name": _safe(line.real_name),
+        "id_number": line.id_number, "kind": _label(ReviewKind, line.kind), "course_key": _safe(line.course_key),
+        "amount": _revoked_amount(line), "reason": _safe(line.reason), "resolved_on": line.resolved_on.isoformat(),
+    }
+    return [values[key] for key, _label_ in REVOKED_COLUMNS]
 
 
 def _learner_rows(circular):
@@ -203,7 +234,8 @@ def to_xlsx(circular, *, language=DEFAULT_LANGUAGE):
 def write_xlsx(circular, target, *, language=DEFAULT_LANGUAGE):
     """
     Write the XLSX to ``target`` (a path or a binary file): openpyxl's write-only mode,
-    rows streamed from the circular's batches, so memory does not grow with the learners.
+    rows streamed from the circular's batches, so memory does not grow with the learners;
+    a third sheet 撤销学时/Hours revoked when the year has hours revoked after review.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -215,7 +247,8 @@ def write_xlsx(circular, target, *, language=DEFAULT_LANGUAGE):
             (str(UNITS_SHEET), UNIT_COLUMNS, _unit_rows(circular), (16, 28, 10, 10, 14, 14, 14, 12)),
             (str(LEARNERS_SHEET), LEARNER_COLUMNS, _learner_rows(circular),
              (16, 24, 12, 22, 14, 16, 10, 12, 12, 12, 12, 8, 12, 12, 18, 10, 10, 24)),
-        ):
+        ) + (((str(REVOKED_SHEET), REVOKED_COLUMNS, (revoked_values(line) for line in circular.revoked),
+               (16, 24, 12, 22, 28, 36, 16, 40, 12)),) if circular.revoked else ()):
             sheet = workbook.create_sheet(title)
             for index, width in enumerate(widths, start=1):
                 sheet.column_dimensions[_column_letter(index)].width = width
@@ -303,6 +336,14 @@ def to_text(circular, *, language=DEFAULT_LANGUAGE):
                 lines.append("  " + _("%(unit)s %(name)s (%(id)s): %(status)s") % {
                     "unit": line.unit_name, "name": line.real_name, "id": line.id_number,
                     "status": _label(LearnerStatus, line.status)})
+        if circular.revoked:
+            lines += ["", _("5. Hours revoked for study not done by the learner (Anhui Art. 13)")]
+            for line in circular.revoked:
+                lines.append("  " + _("%(unit)s %(name)s (%(id)s): %(amount)s of course %(course)s revoked on "
+                                      "%(date)s (%(kind)s). Reason: %(reason)s") % {
+                    "unit": line.unit_name, "name": line.real_name, "id": line.id_number,
+                    "amount": _revoked_amount(line), "course": line.course_key, "date": line.resolved_on.isoformat(),
+                    "kind": _label(ReviewKind, line.kind), "reason": line.reason})
         if circular.stale_count:
             lines += ["", _("Note: the status of %(count)s learner(s) is missing or out of date; run again with "
                             "--recompute for exact figures.") % {"count": circular.stale_count}]

@@ -33,6 +33,7 @@ from django.utils import timezone
 from cadre_policy_plugin import identity
 from cadre_policy_plugin.models import AnnualCertificate, LearnerProfile, LearnerStatus, LedgerEntry, OrgNode, YearStatus
 from cadre_policy_plugin.policy import NoPolicyError
+from cadre_policy_plugin.services import review
 from cadre_policy_plugin.services.evaluation import recompute_year
 from cadre_policy_plugin.services.ledger import lock_profile
 
@@ -111,6 +112,8 @@ class Circular:
     unit_of_measure: str | None = None
     stale_count: int = 0
     reader: object = field(default=None, repr=False, compare=False)
+    #: Hours revoked after the review of flagged sessions (Anhui Art. 13: cancelled and circulated).
+    revoked: list = field(default_factory=list)
 
     @property
     def flagged_units(self):
@@ -139,6 +142,7 @@ class Circular:
             "totals": asdict(self.totals), "units": [asdict(unit) for unit in self.units],
             "learners": [_public(line) for line in self.learners],
             "inactive": [_public(line) for line in self.inactive],
+            "revoked": [asdict(line) for line in self.revoked],
         }
 
 
@@ -302,7 +306,8 @@ def build_circular(node, year, *, threshold=DEFAULT_THRESHOLD, progress=None):
         node_code=node.code, node_name=node.name, node_kind=node.kind, year=year, threshold=threshold,
         generated_at=timezone.now(), totals=_unit_line(node, total, threshold), units=units,
         unit_of_measure=measures.pop() if len(measures) == 1 else None, stale_count=stale,
-        reader=lambda: iter_learner_lines(node, year, nodes=subtree))
+        reader=lambda: iter_learner_lines(node, year, nodes=subtree),
+        revoked=review.revoked_cases(node, year))
 
 
 def recompute_stale(node, year, *, everyone=False, progress=None):

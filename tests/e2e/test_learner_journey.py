@@ -14,6 +14,8 @@ import time
 import openpyxl
 import pytest
 
+from cadre_credits_xblock import questions
+from sandbox import demo_data
 from tests.e2e.conftest import JOURNEY_NOW
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +38,32 @@ def sign_in(page, sandbox, username):
     page.fill("#id_password", PASSWORD)
     page.click("[data-testid=sign-in]")
     page.wait_for_selector("[data-testid=signed-in-as]")
+
+
+def right_choices():
+    """What a learner who watched the lecture knows: each authored question's right answers (from the demo pool)."""
+    pool = questions.parse(demo_data.SZZF201_QUESTIONS, duration=120)
+    return {q["text"]: {q["choices"][i] for i in q["correct"]} for q in pool}
+
+
+def answer_through_the_page(page, known):
+    """Read the question in the dialog and answer it with the keyboard, as a person would."""
+    question = page.inner_text(".cc-check-question")
+    assert question in known, f"not an authored question: {question!r}"
+    right = known[question]
+    assert page.query_selector(".cc-check-picture:not([hidden])") is None
+    if page.query_selector(".cc-check-choices input[type=checkbox]"):
+        for label in page.query_selector_all(".cc-check-choices label"):
+            if label.inner_text().strip() in right:
+                label.query_selector("input").focus()
+                page.keyboard.press("Space")
+        page.focus(".cc-check-confirm")
+        page.keyboard.press("Enter")
+    else:
+        (text,) = right
+        page.focus(f".cc-check-choices button:text-is('{text}')")
+        page.keyboard.press("Enter")
+    return question
 
 
 def verified_seconds(page):
@@ -75,16 +103,18 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     page.click(".cc-video")
     page.evaluate("document.querySelector('.cc-video').play()")
 
-    readings, checks_answered = [], 0
+    readings, checks_answered, known = [], 0, right_choices()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         page.mouse.move(200 + len(readings) % 50, 300)  # a learner at the keyboard, not idle
         dialog = page.query_selector(".cc-check:not([hidden])")
         if dialog is not None:
-            question = page.inner_text(".cc-check-question")
-            number = re.search(r"\d+", question).group(0)
+            # The author's question (随堂弹题): its text and shuffled choices; the answer is nowhere on the page.
+            assert page.evaluate("document.activeElement.closest('.cc-check') !== null"), "focus not in the check"
+            assert dialog.get_attribute("role") == "dialog" and dialog.get_attribute("aria-modal") == "true"
             shoot(page, "attention-check")
-            page.click(f".cc-check-choices button:text-is('{number}')")
+            answer_through_the_page(page, known)
+            page.wait_for_selector(".cc-check", state="hidden")
             checks_answered += 1
         readings.append(verified_seconds(page))
         if "本讲已全部验证完成" in page.inner_text(".cc-status"):
@@ -148,6 +178,37 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     admin.goto(sandbox.registry_url)
     assert entry_uuid in admin.content()
     shoot(admin, "registry-own-page")
+
+
+def test_a_lecture_without_questions_shows_the_number_only_in_a_picture(sandbox, new_page, shoot):
+    """The fallback check through the page: the number is in the PNG, not in the page or the JSON."""
+    page = new_page()
+    sign_in(page, sandbox, "learner_bureau")
+    page.goto(sandbox.url("/courses/course-v1:CadreAcademy+YFXZ101+2026/"))
+    page.click("[data-testid=enroll]")
+    page.wait_for_selector(".cc-video")
+    page.click(".cc-video")
+    page.evaluate("document.querySelector('.cc-video').play()")
+    picture = page.wait_for_selector(".cc-check-picture:not([hidden])", timeout=60_000)
+    page.wait_for_function("document.querySelector('.cc-check-picture').naturalWidth > 0")
+    assert picture.get_attribute("alt")
+    buttons = page.query_selector_all(".cc-check-choices button")
+    assert len(buttons) == 4
+    # Only the server (and the person looking at the picture) knows which: read it as a person would see it.
+    secret = sandbox.manage("shell", "-c", (
+        "from cadre_credits_xblock.models import BlockProgress;"
+        "print(BlockProgress.objects.get(user__username='learner_bureau').state['pending']['secret'])"))
+    secret = secret.strip().splitlines()[-1]  # the shell may print a banner first
+    assert [button.inner_text() for button in buttons].count(secret) == 1  # one of four buttons: nothing marks it
+    assert secret not in page.inner_text(".cc-check-question") + (picture.get_attribute("alt") or "")
+    shoot(page, "picture-check")
+    page.focus(f".cc-check-choices button:text-is('{secret}')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".cc-check", state="hidden")
+    outcome = sandbox.manage("shell", "-c", (
+        "from cadre_credits_xblock.models import AttentionCheck;"
+        "print(list(AttentionCheck.objects.filter(user__username='learner_bureau').values_list('kind', 'outcome')))"))
+    assert outcome.strip().splitlines()[-1] == "[('picture', 'passed')]"
 
 
 def test_a_learner_without_an_approved_profile_is_refused_enrolment_with_a_reason(sandbox, new_page, shoot):

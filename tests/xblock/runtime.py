@@ -163,12 +163,22 @@ def make_block(name, user=None, *, studio=False, course_staff=None, **settings):
     return block
 
 
-def call(block, handler, data):
-    """POST ``data`` as JSON to a handler through the runtime; (status, json body)."""
-    request = Request.blank("/", method="POST", body=json.dumps(data).encode("utf-8"),
-                            content_type="application/json")
+def call(block, handler, data, *, remote_addr="192.0.2.10", user_agent="Mozilla/5.0 (test)", raw=None):
+    """
+    POST ``data`` as JSON (or the bytes ``raw``) to a handler through the runtime, from
+    ``remote_addr`` with ``user_agent``; (status, json body).
+    """
+    body = raw if raw is not None else json.dumps(data).encode("utf-8")
+    request = Request.blank("/", method="POST", body=body, content_type="application/json",
+                            environ={"REMOTE_ADDR": remote_addr}, headers={"User-Agent": user_agent})
     response = block.runtime.handle(block, handler, request)
     return response.status_code, response.json_body
+
+
+def get(block, handler, query=""):
+    """GET a (non-JSON) handler through the runtime; the webob response."""
+    request = Request.blank(f"/?{query}", method="GET")
+    return block.runtime.handle(block, handler, request)
 
 
 class ServerClock:

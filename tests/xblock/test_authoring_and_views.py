@@ -26,7 +26,7 @@ FORM = {
 def test_studio_save_stores_the_course_spec_through_the_api_and_registers_the_block(block_name, author):
     block = make_block(block_name, author, studio=True)
     status, body = call(block, "studio_submit", FORM)
-    assert (status, body) == (200, {"result": "success", "required_seconds": 570})
+    assert (status, body) == (200, {"result": "success", "required_seconds": 570, "questions": 0})
     spec = api.get_course_credit_spec(COURSE)
     assert (spec.category, spec.hours, spec.topic, spec.exam_required) == ("required", D("2.00"), "party_spirit", False)
     assert (block.duration_seconds, block.checks_required, block.required_share) == (600, 1, "0.95")
@@ -121,7 +121,7 @@ def test_student_view_data_is_the_documented_contract(block_name, author):
         "course": {"category": "required", "hours": "2", "lecture_minutes": None, "topic": "party_spirit",
                    "exam_required": False},
         "protocol": {"version": 1, "heartbeat_interval": 15,
-                     "handlers": ["start_session", "heartbeat", "answer_check"]},
+                     "handlers": ["start_session", "heartbeat", "answer_check", "check_picture"]},
     }
 
 

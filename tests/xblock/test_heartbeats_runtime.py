@@ -243,9 +243,9 @@ def test_malformed_heartbeats_are_rejected(lecture, block_name, learner, clock):
     viewer = Viewer(block_name, learner, clock)
     viewer.start()
     status, body = call(viewer.block, "heartbeat", {"token": viewer.token, "seq": "x", "position": 1})
-    assert (status, body) == (400, {"error": "bad seq"})
+    assert (status, body) == (400, {"error": "bad_seq"})
     status, body = call(viewer.block, "heartbeat", {"token": viewer.token, "seq": 1, "position": "NaN"})
-    assert (status, body) == (400, {"error": "bad position"})
+    assert (status, body) == (400, {"error": "bad_position"})
 
 
 def test_a_credited_heartbeat_is_one_locking_read_and_two_writes(lecture, block_name, learner, clock,

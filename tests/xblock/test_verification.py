@@ -174,7 +174,7 @@ class Player:
         self.now += timedelta(seconds=dt)
         self.seq += 1
         check = self.progress.pending
-        answer = check.answer if correct else next(c for c in check.choices if c != check.answer)
+        answer = check.answer if correct else (next(c.id for c in check.choices if c.id not in check.answer),)
         result = v.answer_check(self.progress, self.session, seq=self.seq, check_id=check.check_id,
                                 answer=answer, rules=self.rules, now=self.now)
         return self._take(result)
@@ -291,14 +291,17 @@ def test_answer_without_pending_check_is_refused():
     assert result.reasons == (v.REFUSED_NO_CHECK,)
 
 
-def test_the_answer_is_one_of_four_distinct_choices():
+def test_without_a_pool_the_check_is_a_picture_of_one_of_four_distinct_numbers():
     player = Player()
     while player.progress.pending is None:
         player.beat()
     check = player.progress.pending
-    assert len(set(check.choices)) == 4
-    assert check.answer in check.choices
-    assert check.prompt == check.answer
+    assert check.kind == v.CHECK_PICTURE and check.text == ""
+    assert len({c.text for c in check.choices}) == 4 and len({c.id for c in check.choices}) == 4
+    (right,) = check.answer
+    assert next(c.text for c in check.choices if c.id == right) == check.secret
+    # nothing the browser sees names the number: the ids are random, not the texts
+    assert all(c.id != c.text and check.secret not in c.id for c in check.choices)
 
 
 def test_no_checks_means_completion_on_time_alone():

@@ -4,8 +4,11 @@ A scripted learner that speaks the heartbeat protocol through the runtime.
 It behaves like the block's JavaScript client (seq numbers, token, seeking to
 ``resume_at`` when a check is issued or failed, pausing while a check is open) unless
 a test tells it to cheat.  Every step moves the fake server clock; nothing sleeps.
+Its requests come from ``client`` (an address and a browser string).
 """
 from decimal import Decimal
+
+from cadre_credits_xblock import sessions
 
 from .runtime import call, make_block
 
@@ -13,8 +16,10 @@ from .runtime import call, make_block
 class Viewer:
     """One device of one learner, watching one block."""
 
-    def __init__(self, name, user, clock):
+    def __init__(self, name, user, clock, client=("192.0.2.10", "Mozilla/5.0 (honest learner)")):
         self.block = make_block(name, user)
+        self.user = user
+        self.client = client
         self.clock = clock
         self.position = Decimal(0)
         self.token = None
@@ -27,7 +32,7 @@ class Viewer:
         return self.block.runtime.published
 
     def start(self, position=None):
-        status, body = call(self.block, "start_session", {"position": float(position or self.position)})
+        status, body = self.call("start_session", {"position": float(position or self.position)})
         assert status == 200, body
         self.token, self.seq = body["token"], body["seq"]
         self.position = Decimal(str(body["resume_at"]))
@@ -39,8 +44,9 @@ class Viewer:
         self.clock.advance(seconds)
         if self.check is None and advance:
             self.position = Decimal(str(to)) if to is not None else self.position + Decimal(str(rate)) * seconds
+            self.position = min(self.position, Decimal(self.block.duration_seconds))  # a player stops at the end
         self.seq = self.seq + 1 if seq is None else seq
-        status, body = call(self.block, "heartbeat", {
+        status, body = self.call("heartbeat", {
             "token": self.token if token is None else token, "seq": self.seq, "position": float(self.position),
             "rate": float(rate), "visible": visible, "focused": visible, "idle_seconds": idle,
         })
@@ -53,8 +59,9 @@ class Viewer:
         self.clock.advance(seconds)
         self.seq += 1
         check = self.check
-        choice = self._solve(check) if correct else next(c for c in check["choices"] if c != self._solve(check))
-        status, body = call(self.block, "answer_check", {
+        right = self.right_answer()
+        choice = right if correct else [next(c["id"] for c in check["choices"] if c["id"] not in right)]
+        status, body = self.call("answer_check", {
             "token": self.token, "seq": self.seq, "check_id": check["id"], "answer": choice,
         })
         assert status == 200, body
@@ -89,7 +96,14 @@ class Viewer:
                 "check_wrong", "check_expired"}):
             self.position = Decimal(str(body["resume_at"]))
 
-    @staticmethod
-    def _solve(check):
-        """A person reads the question and picks the number it names."""
-        return next(choice for choice in check["choices"] if choice in check["question"])
+    def call(self, handler, data):
+        return call(self.block, handler, data, remote_addr=self.client[0], user_agent=self.client[1])
+
+    def right_answer(self):
+        """
+        What a person who watched the lecture (or sees the picture) chooses: the ids
+        of the right choices, which the server keeps and never sends.
+        """
+        check = sessions.pending_check(self.user.id, self.block.scope_ids.usage_id)
+        assert check is not None and check.check_id == self.check["id"]
+        return list(check.answer)

@@ -19,6 +19,7 @@
     this.timers = options.timers; // setInterval, clearInterval
     this.now = options.now; // milliseconds
     this.labels = options.labels || {};
+    this.duration = options.duration || 0; // the media's length: positions are reported within it
     this.reasons = options.reasons || {};
     this.token = null;
     this.seq = 0;
@@ -77,17 +78,25 @@
     if (this.loop !== null) { this.timers.clearInterval(this.loop); this.loop = null; }
   };
 
-  /** Build the report for the interval that ends now (then start a new interval). */
+  /**
+   * Build the report for the interval that ends now (then start a new interval).
+   * Values stay within the protocol's bounds (docs/xblock.md): the position within
+   * the media, the rate in (0, 16] (otherwise not reported), idle within a day.
+   */
   CreditsClient.prototype.report = function (positionOverride) {
+    var position = positionOverride === undefined ? this.player.position() : positionOverride;
+    position = Math.max(0, Number(position) || 0);
+    if (this.duration > 0) { position = Math.min(position, this.duration); }
     var body = {
       token: this.token,
       seq: ++this.seq,
-      position: positionOverride === undefined ? this.player.position() : positionOverride,
-      rate: this.player.rate(),
+      position: position,
       visible: !this.hiddenSinceBeat && !this.hidden,
       focused: this.focused,
-      idle_seconds: Math.max(0, Math.floor((this.now() - this.lastInput) / 1000)),
+      idle_seconds: Math.min(86400, Math.max(0, Math.floor((this.now() - this.lastInput) / 1000))),
     };
+    var rate = Number(this.player.rate());
+    if (rate > 0 && rate <= 16) { body.rate = rate; }
     this.hiddenSinceBeat = this.hidden;
     return body;
   };
@@ -115,12 +124,14 @@
     });
   };
 
-  /** Answer the pending attention check with the learner's choice. */
-  CreditsClient.prototype.answer = function (choice) {
+  /** Answer the pending attention check with the id of the learner's choice (or the ids, multiple choice). */
+  CreditsClient.prototype.answer = function (choiceIds) {
     var self = this;
     var check = this.check;
     if (!check || !this.live) { return Promise.resolve(null); }
-    var body = { token: this.token, seq: ++this.seq, check_id: check.id, answer: String(choice) };
+    var ids = (Array.isArray(choiceIds) ? choiceIds : [choiceIds]).map(String);
+    if (!ids.length) { return Promise.resolve(null); }
+    var body = { token: this.token, seq: ++this.seq, check_id: check.id, answer: ids };
     return this.enqueue(function () {
       return self.send("answer_check", body).then(function (resBody) {
         if (resBody && resBody.passed) { self.player.play(); }
@@ -131,6 +142,9 @@
 
   /** Draw what the server said: progress, messages, checks, where to resume. */
   CreditsClient.prototype.apply = function (body) {
+    // The server's last accepted sequence number: after a "replayed" answer the next
+    // request continues above it, so no number sent earlier can lock the session.
+    if (typeof body.seq === "number" && body.seq > this.seq) { this.seq = body.seq; }
     if (body.progress) { this.view.progress(body.progress); }
     if (body.year) { this.view.year(body.year); }
     if (body.live === false) { this.stop(); this.player.pause(); }
@@ -164,6 +178,7 @@
 
   CreditsClient.prototype.refused = function (res) {
     var code = (res.body && res.body.error) || "forged";
+    if (res.status === 400) { code = "bad_request"; } // a body out of the protocol's bounds
     this.stop();
     this.player.pause();
     this.view.status([this.reasons[code] || this.reasons.forged || code]);
@@ -261,7 +276,7 @@
     return Math.floor(total / 60) + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
-  function pageView(root, client, labels) {
+  function pageView(root, client, labels, pictureUrl) {
     var q = function (sel) { return root.querySelector(sel); };
     var dialog = q(".cc-check");
     var timer = null;
@@ -282,16 +297,47 @@
       },
       showCheck: function (check) {
         opener = root.ownerDocument.activeElement;
+        var doc = root.ownerDocument;
         q(".cc-check-question").textContent = check.question;
+        q(".cc-check-hint").textContent = check.hint || "";
+        var picture = q(".cc-check-picture");
+        if (check.kind === "picture") {
+          picture.src = pictureUrl(check.id);
+          picture.alt = (check.picture && check.picture.alt) || "";
+          picture.hidden = false;
+        } else {
+          picture.hidden = true;
+          picture.removeAttribute("src");
+        }
         var choices = q(".cc-check-choices");
+        var confirm = q(".cc-check-confirm");
         choices.textContent = "";
         check.choices.forEach(function (choice) {
-          var button = root.ownerDocument.createElement("button");
-          button.type = "button";
-          button.textContent = choice;
-          button.addEventListener("click", function () { client.answer(choice); });
-          choices.appendChild(button);
+          if (check.multiple) {
+            var label = doc.createElement("label");
+            var box = doc.createElement("input");
+            box.type = "checkbox";
+            box.value = choice.id;
+            label.appendChild(box);
+            label.appendChild(doc.createTextNode(" " + choice.text));
+            choices.appendChild(label);
+          } else {
+            var button = doc.createElement("button");
+            button.type = "button";
+            button.textContent = choice.text;
+            button.dataset.choice = choice.id;
+            button.addEventListener("click", function () { client.answer([choice.id]); });
+            choices.appendChild(button);
+          }
         });
+        confirm.hidden = !check.multiple;
+        confirm.textContent = labels.check_confirm || "";
+        confirm.onclick = function () {
+          var picked = Array.prototype.map.call(choices.querySelectorAll("input:checked"), function (box) {
+            return box.value;
+          });
+          if (picked.length) { client.answer(picked); }
+        };
         dialog.hidden = false;
         var left = check.expires_in;
         var tick = function () {
@@ -300,7 +346,7 @@
         };
         tick();
         timer = global.setInterval(tick, 1000);
-        (choices.querySelector("button") || dialog).focus();
+        (choices.querySelector("button, input") || dialog).focus();
       },
       hideCheck: function () {
         dialog.hidden = true;
@@ -314,7 +360,9 @@
   function trapFocus(dialog) {
     dialog.addEventListener("keydown", function (event) {
       if (event.key !== "Tab") { return; }
-      var buttons = dialog.querySelectorAll("button");
+      var buttons = Array.prototype.filter.call(dialog.querySelectorAll("button, input"), function (el) {
+        return !el.hidden && !el.disabled;
+      });
       if (!buttons.length) { return; }
       var first = buttons[0];
       var last = buttons[buttons.length - 1];
@@ -338,8 +386,12 @@
       now: function () { return Date.now(); },
       labels: args.labels,
       reasons: args.reasons,
+      duration: args.duration,
     });
-    client.view = pageView(root, client, args.labels);
+    client.view = pageView(root, client, args.labels, function (checkId) {
+      var url = runtime.handlerUrl(root, "check_picture");
+      return url + (url.indexOf("?") >= 0 ? "&" : "?") + "check=" + encodeURIComponent(checkId);
+    });
     client.hidden = doc.hidden;
     ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll"].forEach(function (name) {
       doc.addEventListener(name, function () { client.onInput(); }, { passive: true, capture: true });

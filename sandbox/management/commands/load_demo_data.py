@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
+from cadre_credits_xblock import questions
 from sandbox import demo_data
 from sandbox.courseware.models import Course, CourseBlock
 from sandbox.courseware.runtime import SandboxRuntime
@@ -136,6 +137,8 @@ class Command(BaseCommand):
                         defaults={"course": course, "block_type": block_spec["type"], "position": block_position},
                     )
                     fields = {**block_spec["fields"], **(block_spec.get("fast", {}) if fast else {})}
+                    if isinstance(fields.get("questions"), str):  # as the block's Studio save parses them
+                        fields["questions"] = questions.parse(fields["questions"], duration=fields["duration_seconds"])
                     block = runtime.new_block(usage_key, **fields)
                     block.save()
                     if block_spec["type"] == "cadre_credits":

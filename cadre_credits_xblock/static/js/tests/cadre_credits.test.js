@@ -63,7 +63,7 @@ function harness(options) {
   const client = new CreditsClient({
     transport, player, view, timers, now: () => nowMs,
     labels: { earning: "earning", completed: "done", connection_lost: "offline", speed_limited: "max {rate}x" },
-    reasons: { forged: "refused: forged", token_expired: "expired" },
+    reasons: { forged: "refused: forged", token_expired: "expired", bad_request: "out of bounds" },
   });
   return { client, sent, player, view, timers, pending, tick: (s) => { nowMs += s * 1000; } };
 }
@@ -152,7 +152,8 @@ test("playback above the allowed speed is set back and the learner is told", asy
 });
 
 test("an attention check pauses, seeks to the check and opens the dialog once", async () => {
-  const check = { id: "c1", prompt: "37", question: "choose 37", choices: ["12", "37", "58", "90"], expires_in: 60 };
+  const check = { id: "c1", kind: "question", question: "数字政府建设首先要坚持什么理念？", multiple: false, hint: "one",
+    choices: [{ id: "a1", text: "以技术为中心" }, { id: "b2", text: "以人民为中心" }], expires_in: 60 };
   const h = harness({ replies: [ok({ check, resume_at: 120.5, credited: "3.000" }), ok({ check, credited: "0.000" })] });
   await h.client.start();
   await h.client.beat();
@@ -162,25 +163,28 @@ test("an attention check pauses, seeks to the check and opens the dialog once", 
   assert.equal(h.player.t, 120.5);
 });
 
-test("answering sends the check id, the choice and the next sequence number; a pass resumes", async () => {
-  const check = { id: "c1", prompt: "37", question: "choose 37", choices: ["12", "37", "58", "90"], expires_in: 60 };
+test("answering sends the check id, the chosen choice's opaque id and the next sequence number; a pass resumes",
+  async () => {
+  const check = { id: "c1", kind: "question", question: "数字政府建设首先要坚持什么理念？", multiple: false, hint: "one",
+    choices: [{ id: "a1", text: "以技术为中心" }, { id: "b2", text: "以人民为中心" }], expires_in: 60 };
   const h = harness({ replies: [ok({ check, resume_at: 100 }), ok({ passed: true, reasons: ["check_passed"] })] });
   await h.client.start();
   await h.client.beat();
-  await h.client.answer("37");
+  await h.client.answer("b2");
   const answer = h.sent.find((s) => s.handler === "answer_check").body;
-  assert.deepEqual(answer, { token: "signed-token", seq: 2, check_id: "c1", answer: "37" });
+  assert.deepEqual(answer, { token: "signed-token", seq: 2, check_id: "c1", answer: ["b2"] });
   assert.deepEqual(h.view.last("hideCheck"), ["hideCheck"]);
   assert.deepEqual(h.player.calls.pop(), ["play"]);
 });
 
 test("a failed check sends the player back to where verified time resumes", async () => {
-  const check = { id: "c1", prompt: "37", question: "q", choices: ["12", "37", "58", "90"], expires_in: 60 };
+  const check = { id: "c1", kind: "question", question: "数字政府建设首先要坚持什么理念？", multiple: false, hint: "one",
+    choices: [{ id: "a1", text: "以技术为中心" }, { id: "b2", text: "以人民为中心" }], expires_in: 60 };
   const h = harness({ replies: [ok({ check, resume_at: 100 }), ok({ passed: false, reasons: ["check_wrong"],
     resume_at: 40, messages: [{ code: "check_wrong", text: "wrong" }] })] });
   await h.client.start();
   await h.client.beat();
-  await h.client.answer("12");
+  await h.client.answer("a1");
   assert.equal(h.player.t, 40);
   assert.deepEqual(h.view.last("status"), ["status", ["wrong"]]);
 });
@@ -215,6 +219,14 @@ test("a refused token stops the client and says why", async () => {
   assert.deepEqual(h.view.last("status"), ["status", ["refused: forged"]]);
 });
 
+test("a 400 (a body out of the protocol's bounds) stops the client with its own sentence", async () => {
+  const h = harness({ replies: [{ status: 400, body: { error: "bad_position" } }] });
+  await h.client.start();
+  await h.client.beat();
+  assert.equal(h.client.live, false);
+  assert.deepEqual(h.view.last("status"), ["status", ["out of bounds"]]);
+});
+
 test("a lost connection is shown and the sequence number is never reused", async () => {
   const h = harness({ replies: [new Error("offline"), ok()] });
   await h.client.start();
@@ -231,6 +243,43 @@ test("credited time and progress are drawn from the server's answer", async () =
   assert.deepEqual(h.view.last("progress"), ["progress", { percent: 10, text: "1:00", completed: false }]);
   assert.deepEqual(h.view.last("year"), ["year", { text: "本年度已完成 2 / 50 学时" }]);
   assert.deepEqual(h.view.last("status"), ["status", ["earning"]]);
+});
+
+test("a multiple-choice answer sends every chosen id; an empty choice sends nothing", async () => {
+  const check = { id: "m1", kind: "question", question: "q", multiple: true,
+    choices: [{ id: "x1", text: "甲" }, { id: "y2", text: "乙" }, { id: "z3", text: "丙" }], expires_in: 60 };
+  const h = harness({ replies: [ok({ check, resume_at: 10 }), ok({ passed: true, reasons: ["check_passed"] })] });
+  await h.client.start();
+  await h.client.beat();
+  assert.equal(await h.client.answer([]), null);
+  await h.client.answer(["x1", "z3"]);
+  const answers = h.sent.filter((s) => s.handler === "answer_check").map((s) => s.body.answer);
+  assert.deepEqual(answers, [["x1", "z3"]]);
+});
+
+test("after a replayed answer the client continues above the server's sequence number", async () => {
+  const h = harness({ replies: [ok({ ok: false, credited: "0.000", reasons: ["replayed"], seq: 10001 }), ok()] });
+  await h.client.start();
+  await h.client.beat();
+  await h.client.beat();
+  assert.deepEqual(beats(h.sent).map((b) => b.seq), [1, 10002]);
+});
+
+test("reports stay within the protocol's bounds: position within the media, rate only in (0, 16]", async () => {
+  const h = harness();
+  h.client.duration = 20;
+  await h.client.start();
+  h.player.t = 20.04; // a file a little longer than its declared duration
+  h.player.r = 0;
+  await h.client.beat();
+  h.player.t = -1;
+  h.player.r = 2;
+  await h.client.beat();
+  const sent = beats(h.sent);
+  assert.equal(sent[0].position, 20);
+  assert.equal("rate" in sent[0], false);
+  assert.equal(sent[1].position, 0);
+  assert.equal(sent[1].rate, 2);
 });
 
 test("times are shown as minutes:seconds", () => {

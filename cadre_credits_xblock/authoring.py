@@ -45,7 +45,7 @@ class AuthoringMixin:
             policy.save_course_spec(
                 course_key, category=values["category"], hours=values["hours"],
                 lecture_minutes=values["lecture_minutes"], topic=values["topic"],
-                exam_required=values["exam_required"], changed_by=user,
+                exam_required=values["exam_required"], lecturer=values["lecturer"], changed_by=user,
             )
         except ValidationError as exc:
             raise JsonHandlerError(400, " ".join(exc.messages)) from None
@@ -108,6 +108,7 @@ def _validated(data):
         "display_name": str(data.get("display_name", "")).strip() or _("Lecture"),
         "category": category, "hours": hours, "lecture_minutes": minutes, "topic": topic,
         "exam_required": bool(data.get("exam_required", False)),
+        "lecturer": str(data.get("lecturer", "")).strip()[:100],
         "media_kind": kind, "video_url": video_url if kind == v.KIND_VIDEO else "",
         "reading_text": reading_text if kind == v.KIND_READING else "",
         "duration_seconds": duration, "checks_required": checks, "required_share": share, "questions": pool,

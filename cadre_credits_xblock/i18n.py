@@ -54,6 +54,8 @@ SHOWN = set(REASONS) - {v.CHECK_ISSUED}
 
 LABELS = {
     "progress": gettext_lazy("Verified learning time in this lecture"),
+    # Also drawn by the browser between heartbeats (the same sentence as the server's).
+    "progress_text": gettext_lazy("Verified {verified} of {required} (minutes:seconds)"),
     "status": gettext_lazy("Status"),
     "check_title": gettext_lazy("Attention check"),
     "check_seconds_left": gettext_lazy("Seconds left: {seconds}"),

@@ -40,6 +40,11 @@ def calendar(user):
     return _api().learner_calendar(user)
 
 
+def year_progress(user):
+    """This year against each requirement, as on the learner home (``api.learner_year_progress``)."""
+    return _api().learner_year_progress(user)
+
+
 def course_spec(course_key):
     """The course's credit spec (category, hours, topic...), or None when untagged."""
     return _api().get_course_credit_spec(course_key)

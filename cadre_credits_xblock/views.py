@@ -77,9 +77,17 @@ class ViewsMixin:
     def student_view_data(self, context=None):
         """
         The block as data, for front ends that draw it themselves (the JSON contract
-        documented in docs/xblock.md).  Never contains learner state.
+        documented in docs/xblock.md), e.g. the mobile app (Inner Mongolia's 2018 notice
+        has learners on a phone).  ``learner`` is the requesting learner's own state: this
+        block's verified time and the year's progress as on the learner home (``None``
+        for an anonymous request); it never holds anyone else's.
         """
         spec = self._course_spec()
+        user = current_user(self)
+        learner = None
+        if user is not None:
+            row = sessions.progress_for(user, usage_key_of(self))
+            learner = {"progress": self.progress_payload(row, None), "year": self._year_progress(user)}
         return {
             "display_name": self.display_name,
             "media": {
@@ -92,6 +100,7 @@ class ViewsMixin:
             "required_seconds": self.required_seconds(),
             "checks_required": int(self.checks_required or 0),
             "course": spec,
+            "learner": learner,
             "protocol": {
                 "version": PROTOCOL_VERSION,
                 "heartbeat_interval": credits_setting("HEARTBEAT_INTERVAL_SECONDS"),
@@ -103,6 +112,9 @@ class ViewsMixin:
         """This block's verified time for the learner, as the client draws it."""
         required = rules.required_seconds if rules is not None else Decimal(self.required_seconds())
         verified = row.verified_seconds if row is not None else Decimal(0)
+        # Shown never above the required time: 2:00 of 1:54 reads as a bug to a learner
+        # (the block may verify a few seconds past the required share of the video).
+        shown = min(verified, required) if required > 0 else verified
         percent = 100 if required <= 0 else min(100, int(verified * 100 / required))
         return {
             "verified_seconds": str(v.secs(verified)),
@@ -112,8 +124,8 @@ class ViewsMixin:
             "checks_required": int(self.checks_required or 0),
             "completed": bool(row is not None and row.completed),
             "percent": percent,
-            "text": _("Verified {verified} of {required} (minutes:seconds)").format(
-                verified=i18n.minutes(verified), required=i18n.minutes(required)),
+            "text": str(i18n.LABELS["progress_text"]).format(
+                verified=i18n.minutes(shown), required=i18n.minutes(required)),
         }
 
     def _year_payload(self, user):
@@ -139,6 +151,15 @@ class ViewsMixin:
         except Exception:  # the lecture must still play when the plugin cannot answer
             log.exception("No calendar for user %s", getattr(user, "id", None))
             return None
+
+    def _year_progress(self, user):
+        """The learner home's year progress as JSON (strings for amounts, ISO dates)."""
+        try:
+            progress = policy.year_progress(user)
+        except Exception:  # the block's data must still load when the plugin cannot answer
+            log.exception("No year progress for user %s", getattr(user, "id", None))
+            return None
+        return _jsonable(progress) if progress is not None else None
 
     def required_seconds(self) -> int:
         """Whole seconds that must be verified (share x duration, rounded up)."""
@@ -172,6 +193,7 @@ class ViewsMixin:
             "lecture_minutes": spec.get("lecture_minutes") or "",
             "topic": spec.get("topic", ""),
             "exam_required": spec.get("exam_required", False),
+            "lecturer": spec.get("lecturer", ""),
             "media_kind": self.media_kind,
             "video_url": self.video_url,
             "reading_text": self.reading_text,
@@ -204,6 +226,7 @@ class ViewsMixin:
             "lecture_minutes": None if spec.lecture_minutes is None else i18n.number(spec.lecture_minutes),
             "topic": spec.topic,
             "exam_required": bool(spec.exam_required),
+            "lecturer": getattr(spec, "lecturer", ""),
         }
 
     def _course_line(self, spec):
@@ -219,6 +242,19 @@ class ViewsMixin:
         return " · ".join(parts)
 
 
+def _jsonable(value):
+    """Decimals as strings (never floats), dates as ISO 8601, tuples as lists."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return i18n.number(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
 def _studio_labels():
     return {
         "course": _("Course credit (applies to the whole course)"),
@@ -228,6 +264,7 @@ def _studio_labels():
         "hours_help": _("Hours the course is worth; leave empty to count lecture minutes."),
         "lecture_minutes": _("Lecture minutes"),
         "topic": _("Topic"),
+        "lecturer": _("Lecturer"),
         "exam_required": _("An exam pass is required for the hours"),
         "block": _("This lecture"),
         "media_kind": _("Media"),

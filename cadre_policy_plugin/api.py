@@ -15,15 +15,9 @@ from cadre_policy_plugin.services import (
     calendar,
     close,
     courses,
-    ledger,
-    node_policy,
-    profiles,
-    reasons,
-    reports,
-    review,
-    roles,
-    scope,
 )
+from cadre_policy_plugin.services import learner_home as home
+from cadre_policy_plugin.services import ledger, node_policy, profiles, reasons, reports, review, roles, scope
 from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
@@ -31,7 +25,8 @@ __all__ = [
     "AdministratorRoleData", "award_course_hours", "can_manage_learner", "can_manage_unit", "can_read_evidence",
     "can_view_learner", "can_view_unit", "course_verification_complete", "CourseCreditSpecData",
     "excluded_reason_text", "get_course_credit_spec", "get_ledger_entry", "has_active_profile",
-    "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_file", "learner_year_summary",
+    "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_certificates", "learner_file", "learner_home",
+    "learner_hours_statement", "learner_names", "learner_year_progress", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
     "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
     "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
@@ -52,13 +47,14 @@ class CourseCreditSpecData:
     exam_required: bool
     exam_bonus_credits: Decimal | None
     academic_years: tuple[int, ...]
+    lecturer: str = ""
 
 
 def _spec_data(spec):
     return CourseCreditSpecData(
         course_key=spec.course_key, category=spec.category, hours=spec.hours, lecture_minutes=spec.lecture_minutes,
         topic=spec.topic, exam_required=spec.exam_required, exam_bonus_credits=spec.exam_bonus_credits,
-        academic_years=tuple(spec.academic_years or ()))
+        academic_years=tuple(spec.academic_years or ()), lecturer=spec.lecturer)
 
 
 def get_course_credit_spec(course_key):
@@ -68,11 +64,16 @@ def get_course_credit_spec(course_key):
 
 
 def set_course_credit_spec(course_key, *, category, hours=None, lecture_minutes=None, topic="",
-                           exam_required=False, exam_bonus_credits=None, academic_years=(), changed_by=None):
-    """Create or replace a course's spec; raises ``ValidationError`` for a bad one."""
+                           exam_required=False, exam_bonus_credits=None, academic_years=(), changed_by=None,
+                           lecturer=None):
+    """
+    Create or replace a course's spec; raises ``ValidationError`` for a bad one.
+    ``lecturer=None`` keeps the lecturer already stored.
+    """
+    extra = {} if lecturer is None else {"lecturer": lecturer}
     spec = courses.set_spec(course_key, category=category, hours=hours, lecture_minutes=lecture_minutes, topic=topic,
                             exam_required=exam_required, exam_bonus_credits=exam_bonus_credits,
-                            academic_years=list(academic_years), changed_by=changed_by)
+                            academic_years=list(academic_years), changed_by=changed_by, **extra)
     return _spec_data(spec)
 
 
@@ -389,3 +390,46 @@ def year_close_jobs(unit, limit=20):
     node = unit if isinstance(unit, OrgNode) else OrgNode.objects.get(code=unit)
     jobs = CloseJob.objects.filter(node__in=OrgNode.objects.subtree_of(node)).order_by("-id")[:limit]
     return [close.progress(job).as_dict() for job in jobs]
+
+
+def learner_home(user, *, category="", topic="", state=""):
+    """
+    The learner home's data (``None`` without a profile): this year's progress against
+    each requirement with the required/elective split and the calendar (days left,
+    make-up or statistics period), the host's cadre courses with category, hours, topic,
+    lecturer and duration (filtered by ``category``, ``topic``, ``state``), where to
+    continue, and every annual certificate.  Decimals for amounts.
+    """
+    return home.learner_home(user, category=category, topic=topic, state=state)
+
+
+def learner_year_progress(user, year=None):
+    """This year's progress as on the learner home (``None`` without a profile or policy)."""
+    profile = profiles.profile_of(user)
+    if profile is None:
+        return None
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return home.year_progress(profile, year or today.year, today)
+
+
+def learner_certificates(user):
+    """Every annual certificate of ``user`` (latest year first; revoked ones marked)."""
+    return home.certificates(user)
+
+
+def learner_hours_statement(user, year):
+    """The data of the printable 学时证明 for ``year`` (``None`` without a profile or policy)."""
+    return home.hours_statement(user, year)
+
+
+def learner_names(user_ids):
+    """
+    ``{user_id: "real name（username）"}`` for lists that show people (the sync adapter's
+    admin pages); the real name from the learner profile, else the account's full name.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=list(user_ids)).select_related("cadre_profile")
+    return {user.pk: roles.display_name(user) for user in users}

@@ -47,7 +47,11 @@ def check_settings_shape(app_configs=None, **kwargs):
 
 @register(Tags.compatibility)
 def check_policy_and_font(app_configs=None, **kwargs):
-    """E003 the default policy pack does not load; E004 the certificate font file is missing."""
+    """
+    E003 the default policy pack does not load; E004 the certificate font file is missing;
+    E010 the seal image is missing; E011 the verification URL printed on certificates is
+    not absolute (a path is useless on paper and in a QR code).
+    """
     value = _configured()
     if not isinstance(value, dict):
         return []
@@ -69,6 +73,16 @@ def check_policy_and_font(app_configs=None, **kwargs):
         problems.append(Error(f"CADRE_POLICY['CERTIFICATE_FONT_PATH'] = {font!r} is not a file.",
                               hint="Give a TrueType (.ttf/.ttc) CJK font, or leave it empty for the shipped one.",
                               id="cadre_policy.E004"))
+    seal = value.get("CERTIFICATE_SEAL_IMAGE")
+    if seal and not os.path.isfile(seal):
+        problems.append(Error(f"CADRE_POLICY['CERTIFICATE_SEAL_IMAGE'] = {seal!r} is not a file.",
+                              hint="Give the academy's own seal as PNG/JPEG, or leave it empty (no seal).",
+                              id="cadre_policy.E010"))
+    verify = value.get("CERTIFICATE_VERIFY_URL")
+    if verify and not str(verify).startswith(("https://", "http://")):
+        problems.append(Error(f"CADRE_POLICY['CERTIFICATE_VERIFY_URL'] = {verify!r} is not an absolute URL.",
+                              hint="Give https://host/cadre/certificates/verify/ or leave it empty.",
+                              id="cadre_policy.E011"))
     return problems
 
 

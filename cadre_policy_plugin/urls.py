@@ -5,6 +5,9 @@ from cadre_policy_plugin import views
 
 app_name = "cadre_policy"
 urlpatterns = [
+    path("learner/", views.learner_home, name="learner-home"),
+    path("learner/certificates/", views.my_certificates, name="my-certificates"),
+    path("learner/statement/<int:year>.pdf", views.hours_statement_pdf, name="hours-statement"),
     path("certificates/verify/", views.verify_certificate, name="verify-certificate"),
     path("certificates/<str:serial>.pdf", views.certificate_pdf, name="certificate-pdf"),
     path("api/v1/", include("cadre_policy_plugin.rest_api.urls")),

@@ -143,15 +143,15 @@ COURSES = (
         "key": "course-v1:CadreAcademy+SZZF201+2026",
         "name": "数字政府建设（选修）",
         "description": "一讲视频课程，讲座中随机出现随堂弹题（专注度确认）。完成后计入选修学时。",
-        "spec": {"category": "elective", "hours": "1.5", "topic": "knowledge"},
+        "spec": {"category": "elective", "hours": "1.5", "topic": "knowledge", "lecturer": "沈演示（虚构讲师）"},
         "blocks": (
             {
                 "slug": "lecture-1",
                 "type": "cadre_credits",
                 "fields": {"display_name": "第一讲：数字政府概述", "media_kind": "video",
-                           "video_url": "/static/sandbox/media/lecture-120s.webm", "duration_seconds": 120,
+                           "video_url": "/media/lecture-120s.webm", "duration_seconds": 120,
                            "checks_required": 2, "questions": SZZF201_QUESTIONS},
-                "fast": {"video_url": "/static/sandbox/media/lecture-20s.webm", "duration_seconds": 20,
+                "fast": {"video_url": "/media/lecture-20s.webm", "duration_seconds": 20,
                          "checks_required": 1},
             },
         ),
@@ -160,15 +160,16 @@ COURSES = (
         "key": "course-v1:CadreAcademy+YFXZ101+2026",
         "name": "依法行政专题（必修）",
         "description": "视频讲座加结业考试；必修学时需考试合格后计入（安徽办法第十条）。",
-        "spec": {"category": "required", "hours": "2", "topic": "competence", "exam_required": True},
+        "spec": {"category": "required", "hours": "2", "topic": "competence", "exam_required": True,
+                 "lecturer": "钱示例（虚构讲师）"},
         "blocks": (
             {
                 "slug": "lecture-1",
                 "type": "cadre_credits",
                 "fields": {"display_name": "第一讲：依法行政的基本要求", "media_kind": "video",
-                           "video_url": "/static/sandbox/media/lecture-120s.webm", "duration_seconds": 120,
+                           "video_url": "/media/lecture-120s.webm", "duration_seconds": 120,
                            "checks_required": 2},
-                "fast": {"video_url": "/static/sandbox/media/lecture-20s.webm", "duration_seconds": 20,
+                "fast": {"video_url": "/media/lecture-20s.webm", "duration_seconds": 20,
                          "checks_required": 1},
             },
             {
@@ -190,7 +191,7 @@ COURSES = (
         "key": "course-v1:CadreAcademy+GWXZ301+2026",
         "name": "公文写作规范（选修·阅读）",
         "description": "阅读材料，设最短阅读时间与专注度确认。",
-        "spec": {"category": "elective", "hours": "1", "topic": "competence"},
+        "spec": {"category": "elective", "hours": "1", "topic": "competence", "lecturer": "孙样本（虚构讲师）"},
         "blocks": (
             {
                 "slug": "reading-1",

@@ -148,6 +148,8 @@ TEMPLATES = [
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+#: The demo lectures, served at /media/ with HTTP Range so the player can seek (sandbox/media.py).
+SANDBOX_MEDIA_ROOT = BASE_DIR / "static" / "sandbox" / "media"
 
 LOGIN_URL = "sandbox:login"
 LOGIN_REDIRECT_URL = "sandbox:home"
@@ -207,6 +209,8 @@ CADRE_POLICY = {
     "CERTIFICATE_ISSUER": "干部网络学院（演示）",
     # The plugin's pages (console, learner home, verification) in the sandbox's chrome.
     "PAGE_BASE_TEMPLATE": "sandbox/base.html",
+    # The learner home lists the sandbox's own courses (sandbox/courseware/catalog.py).
+    "COURSE_CATALOG": "sandbox.courseware.catalog.course_catalog",
 }
 CADRE_SYNC = {
     "REGISTRY_URL": SANDBOX_REGISTRY_URL,

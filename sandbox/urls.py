@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-from sandbox import views
+from sandbox import media, views
 from sandbox.plugins import LMS, only_our_plugins
 
 with only_our_plugins():
@@ -21,5 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    # Lecture video with HTTP Range, so the player can seek and resume (sandbox/media.py).
+    path("media/<path:path>", media.serve_media, name="media"),
     *plugin_patterns,
 ]

@@ -56,12 +56,16 @@ def sandbox_context(request):
         return {}
     try:
         is_admin = bool(administered_nodes(user)) or user.is_superuser
+        has_profile = _api().has_active_profile(user)
+        is_academy = _api().is_academy_staff(user)
     except Exception:  # noqa: BLE001 - a half-built plugin must not break every page
         log.exception("Sandbox: cannot ask the plugin for administered units")
-        is_admin = user.is_superuser
+        is_admin, has_profile, is_academy = user.is_superuser, False, user.is_superuser
     return {
         "sandbox_display_name": user.get_full_name() or user.get_username(),
         "sandbox_is_unit_admin": is_admin,
+        "sandbox_has_profile": has_profile,
+        "sandbox_is_academy_staff": is_academy,
     }
 
 
@@ -107,8 +111,14 @@ def logout_view(request):
 
 @login_required
 def home(request):
-    """Courses with the learner's enrolment and certificate state."""
+    """
+    A learner with an approved profile lands on the policy plugin's learner home (the
+    year at a glance, courses, continue-learning, certificates); everyone else sees the
+    plain course list with the learner's enrolment and certificate state.
+    """
     api = _api()
+    if api.has_active_profile(request.user):
+        return redirect("cadre_policy:learner-home")
     enrolled = set(
         CourseEnrollment.objects.filter(user=request.user, is_active=True).values_list("course_id", flat=True)
     )
@@ -195,7 +205,13 @@ def unit_dashboard(request):
 
 @login_required
 def registry_records(request):
-    """What the reference registry has received (read from its own HTTP API)."""
+    """
+    What the reference registry has received (read from its own HTTP API): every
+    province's records, so platform or academy staff only (a learner or a unit
+    administrator gets 403).
+    """
+    if not (request.user.is_staff or _api().is_academy_staff(request.user)):
+        return HttpResponseForbidden(_("Only platform staff can see the registry's records."))
     base = settings.SANDBOX_REGISTRY_URL.rstrip("/")
     records, error = [], None
     try:

@@ -1,5 +1,6 @@
 """Django app configuration for the registry sync adapter (an LMS plugin)."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
 
 #: dispatch_uid of the outbox receiver (connected once, however often ready() runs).
@@ -11,7 +12,7 @@ class SyncAdapterConfig(AppConfig):
 
     name = "sync_adapter"
     label = "cadre_sync"
-    verbose_name = "Cadre registry sync"
+    verbose_name = _("Cadre registry sync")
     default_auto_field = "django.db.models.BigAutoField"
 
     plugin_app = {

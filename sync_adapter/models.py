@@ -37,35 +37,33 @@ class OutboxRecord(models.Model):
     row right now; an expired lease means the owner died and anyone may claim it.
     """
 
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    entry_uuid = models.CharField(max_length=64, db_index=True)
-    version = models.PositiveIntegerField(default=1)
-    user_id = models.BigIntegerField(db_index=True)
-    academic_year = models.IntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    entry_uuid = models.CharField(_("ledger entry"), max_length=64, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    user_id = models.BigIntegerField(_("learner (user id)"), db_index=True)
+    academic_year = models.IntegerField(_("academic year"), null=True, blank=True)
     # The uuid of the ledger entry this one reverses: held back until that is delivered.
-    reverses_uuid = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reverses_uuid = models.CharField(_("reverses entry"), max_length=64, blank=True, default="", db_index=True)
     # Snapshot of the ledger entry (LedgerEntryData, JSON-safe, no personal data).
-    payload = models.JSONField()
+    payload = models.JSONField(_("record sent"))
 
-    status = models.CharField(
-        max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_by = models.CharField(max_length=64, blank=True, default="")
-    lease_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True, default="")
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
 
-    created = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    receipt_id = models.CharField(max_length=128, blank=True, default="")
-    outcome = models.CharField(max_length=16, choices=DeliveryOutcome.choices, blank=True, default="")
+    created = models.DateTimeField(_("queued at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    receipt_id = models.CharField(_("registry receipt"), max_length=128, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=DeliveryOutcome.choices, blank=True, default="")
 
-    last_error = models.CharField(max_length=64, blank=True, default="")
-    last_error_detail = models.TextField(blank=True, default="")
-    dead_reason = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    dead_at = models.DateTimeField(null=True, blank=True)
-    replay_count = models.PositiveIntegerField(default=0)
-    requeue_count = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(_("last error"), max_length=64, blank=True, default="")
+    last_error_detail = models.TextField(_("last error detail"), blank=True, default="")
+    dead_reason = models.CharField(_("why it gave up"), max_length=64, blank=True, default="", db_index=True)
+    dead_at = models.DateTimeField(_("gave up at"), null=True, blank=True)
+    replay_count = models.PositiveIntegerField(_("replays"), default=0)
+    requeue_count = models.PositiveIntegerField(_("re-queues"), default=0)
 
     class Meta:
         app_label = "cadre_sync"

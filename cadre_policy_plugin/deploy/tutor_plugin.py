@@ -42,6 +42,8 @@ CADRE_POLICY.update({
     "DEFAULT_POLICY_KEY": "{{ CADRE_DEFAULT_POLICY }}",
     "ID_NUMBER_HASH_KEY": "{{ CADRE_ID_NUMBER_HASH_KEY }}",
     "CERTIFICATE_ISSUER": "{{ CADRE_CERTIFICATE_ISSUER }}",
+    # Printed (and QR-encoded) on every certificate: absolute, on the LMS's own host.
+    "CERTIFICATE_VERIFY_URL": "{{ 'https' if ENABLE_HTTPS else 'http' }}://{{ LMS_HOST }}/cadre/certificates/verify/",
 })
 """
 
@@ -64,3 +66,31 @@ hooks.Filters.ENV_PATCHES.add_items(
         ("openedx-cms-development-settings", _SETTINGS),
     ]
 )
+
+# The learner dashboard MFE links the plugin's learner home (the year at a glance, the
+# courses, 我的证书) from its sidebar slot, when Tutor's MFE plugin is installed.
+LEARNER_HOME_WIDGET = """
+{
+  op: PLUGIN_OPERATIONS.Insert,
+  widget: {
+    id: 'cadre_learner_home',
+    priority: 10,
+    type: DIRECT_PLUGIN,
+    RenderWidget: () => (
+      <div className="cadre-learner-home-link p-3">
+        <a href={`${process.env.LMS_BASE_URL}/cadre/learner/`}>我的学习 · My learning</a>
+        {' · '}
+        <a href={`${process.env.LMS_BASE_URL}/cadre/learner/certificates/`}>我的证书 · My certificates</a>
+      </div>
+    ),
+  },
+}"""
+
+try:
+    from tutormfe.hooks import PLUGIN_SLOTS
+except ImportError:  # Tutor without its MFE plugin: the dashboard link is documented instead
+    PLUGIN_SLOTS = None
+if PLUGIN_SLOTS is not None:
+    PLUGIN_SLOTS.add_items([
+        ("learner-dashboard", "org.openedx.frontend.learner_dashboard.widget_sidebar.v1", LEARNER_HOME_WIDGET),
+    ])

@@ -32,7 +32,7 @@ class UnitAdministrator(models.Model):
                              related_name="administrators", verbose_name=_("organisation node"))
     role = models.CharField(_("role"), max_length=16, choices=AdministratorRole.choices,
                             default=AdministratorRole.ADMIN)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("appointed at"), auto_now_add=True)
 
     class Meta:
         app_label = "cadre_policy"

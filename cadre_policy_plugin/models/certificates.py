@@ -21,7 +21,7 @@ class AnnualCertificate(models.Model):
     real_name = models.CharField(_("name"), max_length=64)
     unit_name = models.CharField(_("unit"), max_length=200)
     policy_key = models.CharField(_("policy pack"), max_length=64)
-    unit_of_measure = models.CharField(max_length=8, default="hours")
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=8, default="hours")
     totals = models.JSONField(_("hours by category"), default=dict)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -62,15 +62,17 @@ class CourseCreditSpec(models.Model):
     lecture_minutes = models.DecimalField(_("lecture minutes"), max_digits=9, decimal_places=2,
                                           null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=24, choices=Topic.choices, blank=True)
+    # Shown in the learner home's course list (learners choose electives by lecturer).
+    lecturer = models.CharField(_("lecturer"), max_length=100, blank=True)
     exam_required = models.BooleanField(_("exam pass required"), default=False)
     exam_bonus_credits = models.DecimalField(_("exam bonus credits"), max_digits=7, decimal_places=2,
                                              null=True, blank=True)
     academic_years = models.JSONField(_("academic years"), default=list, blank=True,
                                       validators=[validate_year_list],
                                       help_text=_("Years the course is offered for; empty means every year."))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, verbose_name=_("changed by"),
                                    on_delete=models.SET_NULL, related_name="+")
-    modified = models.DateTimeField(auto_now=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
 
     class Meta:
         app_label = "cadre_policy"
@@ -88,10 +90,10 @@ class CourseCreditSpec(models.Model):
 class CreditBlock(models.Model):
     """A credit-hour block that must be verified before the course's hours count."""
 
-    course_key = models.CharField(max_length=255, db_index=True, validators=[validate_course_key])
-    usage_key = models.CharField(max_length=255, unique=True, validators=[validate_usage_key])
-    required_seconds = models.PositiveIntegerField()
-    registered = models.DateTimeField(auto_now_add=True)
+    course_key = models.CharField(_("course key"), max_length=255, db_index=True, validators=[validate_course_key])
+    usage_key = models.CharField(_("usage key"), max_length=255, unique=True, validators=[validate_usage_key])
+    required_seconds = models.PositiveIntegerField(_("required seconds"))
+    registered = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
         app_label = "cadre_policy"

@@ -49,7 +49,7 @@ class EvidenceDocument(models.Model):
     .. pii_retirement: retained — it is evidence in the training file.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("document id"), default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -106,10 +106,10 @@ class LearnerProfile(models.Model):
                                 related_name="cadre_profile", verbose_name=_("user"))
     real_name = models.CharField(_("real name"), max_length=64)
     id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64, unique=True, editable=False)
     mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[validate_mobile])
     # Keyed hash of ``mobile`` for signing in by mobile number (ADR 0016); empty without one.
-    mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    mobile_hash = models.CharField(_("mobile number hash"), max_length=64, blank=True, db_index=True, editable=False)
     rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices)
     unit = models.ForeignKey("cadre_policy.OrgNode", on_delete=models.PROTECT,
                              related_name="learners", verbose_name=_("unit"))
@@ -125,8 +125,8 @@ class LearnerProfile(models.Model):
         help_text=_("The account holds an initial password: the learner must choose their own before anything else."))
     registered_on = models.DateField(_("registered on"), null=True, blank=True,
                                      help_text=_("First-year pro-rating starts here (Fujian §4.2)."))
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = LearnerProfileQuerySet.as_manager()
 

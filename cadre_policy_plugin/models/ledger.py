@@ -65,7 +65,7 @@ QUANTITY = {"max_digits": 10, "decimal_places": 2, "null": True, "blank": True}
 class LedgerEntry(models.Model):
     """One credit (or one reversal) in a learner's file."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("entry id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="cadre_ledger_entries", verbose_name=_("learner"))
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
@@ -92,7 +92,7 @@ class LedgerEntry(models.Model):
     evidence_type = models.CharField(_("evidence type"), max_length=24, choices=EvidenceType.choices)
     evidence_ref = models.CharField(_("evidence"), max_length=255)
     # NULL on purpose: many NULLs never collide in the unique constraint on any backend.
-    award_key = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
+    award_key = models.CharField(_("award key"), max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
     reason = models.TextField(_("reason"), blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("entered by"))

@@ -8,7 +8,9 @@ revoked, so the public verification page stops confirming it; a year met again
 restores it with a new verification code.
 """
 import logging
+import re
 import secrets
+import unicodedata
 from decimal import Decimal
 
 from django.utils import timezone
@@ -114,9 +116,24 @@ def sync_certificates(items):
     return len(new), len(restored), len(revoked)
 
 
+def normalise_code(code):
+    """
+    A code as typed or scanned, in its stored form ``XXXX-XXXX-XXXX``: case, spaces,
+    dashes of any kind and full-width characters (NFKC) do not matter, because people
+    copy codes from paper and phones (``ksuv2638jzza`` is ``KSUV-2638-JZZA``).  Anything
+    that is not twelve letters and digits after that comes back as typed (it matches
+    nothing).
+    """
+    text = unicodedata.normalize("NFKC", code or "")
+    compact = re.sub(r"[\s\-\u2010-\u2015\u2212\u30fc_.]", "", text).upper()
+    if len(compact) == 12 and compact.isascii() and compact.isalnum():
+        return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    return compact
+
+
 def verify(code):
     """The certificate a code confirms, or ``None`` (unknown or revoked)."""
-    code = (code or "").strip().upper()
+    code = normalise_code(code)
     if not code:
         return None
     cert = AnnualCertificate.objects.select_related(None).filter(verification_code=code).first()

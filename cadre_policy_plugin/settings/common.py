@@ -30,9 +30,14 @@ DEFAULTS = {
     "ANNUAL_CERTIFICATE": True,
     # Name of the issuing academy printed on the annual certificate.
     "CERTIFICATE_ISSUER": "干部网络学院",
-    # Absolute URL of the public verification page printed on the certificate; empty
-    # means the relative path of this plugin's verification view.
+    # Absolute URL of the public verification page printed on the certificate (and in
+    # its QR code); empty means this plugin's verification view on the host that serves
+    # the download, or on LMS_ROOT_URL (system check cadre_policy.E011: absolute if set).
     "CERTIFICATE_VERIFY_URL": "",
+    # The academy's seal printed over its name on certificates and hours statements: a
+    # path to a PNG (transparent background) or JPEG that the academy itself provides.
+    # Empty (the default) prints no seal; the plugin never ships any organisation's seal.
+    "CERTIFICATE_SEAL_IMAGE": "",
     # A TrueType (.ttf/.ttc, glyf outlines) CJK font for the certificate; empty means
     # the font shipped in cadre_policy_plugin/fonts/.
     "CERTIFICATE_FONT_PATH": "",
@@ -117,6 +122,10 @@ DEFAULTS = {
     # (the Open edX account is deactivated).  Off: they keep signing in to read their
     # file; cadre courses are closed to them either way; the file is always kept.
     "LEAVING_ENDS_SIGN_IN": True,
+    # The function that lists the host's courses for the learner home (name, link,
+    # enrolment, last activity; see cadre_policy_plugin/catalog.py).  The default reads
+    # edx-platform's CourseOverview and CourseEnrollment; the sandbox sets its own.
+    "COURSE_CATALOG": "cadre_policy_plugin.catalog.lms_course_catalog",
 }
 
 # The evidence types this plugin can recognise by their first bytes.

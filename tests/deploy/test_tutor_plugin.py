@@ -57,6 +57,8 @@ def test_lms_settings_update_the_plugin_dicts_without_replacing_defaults(tutor_e
     exec(_patch(text), namespace)  # noqa: S102 - our own rendered template
     assert namespace["CADRE_POLICY"]["DEFAULT_POLICY_KEY"] == "anhui-2019"
     assert namespace["CADRE_POLICY"]["ENROLLMENT_GATE"] is True  # the defaults stay
+    verify = namespace["CADRE_POLICY"]["CERTIFICATE_VERIFY_URL"]  # absolute: printed on paper and in the QR code
+    assert re.fullmatch(r"https?://[^/]+/cadre/certificates/verify/", verify), verify
     assert namespace["CADRE_SYNC"]["REGISTRY_URL"] == "https://registry.example.invalid"
     assert namespace["CADRE_SYNC"]["BATCH_SIZE"] == 200
     key_id = namespace["CADRE_SYNC"]["ACTIVE_KEY_ID"]

@@ -130,7 +130,13 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     assert len(growth) >= 5, f"verified time did not grow step by step: {readings}"
     assert readings == sorted(readings), f"verified time went backwards: {readings}"
 
-    # The course is passed and its certificate issued (CertificateCreationRequested let it through).
+    # Live, without a reload: the block's completion banner, the year line with the course's
+    # hours, and the course passed with its certificate issued (CertificateCreationRequested
+    # let it through).
+    page.wait_for_selector(".cc-complete:not([hidden])")
+    page.wait_for_function("document.querySelector('.cc-year').textContent.includes('1.5 / 50')")
+    page.wait_for_selector("[data-testid=certificate-issued]", timeout=15_000)
+    shoot(page, "course-passed-live")
     page.goto(sandbox.url(f"/courses/{COURSE_ID}/"))
     page.wait_for_selector("[data-testid=certificate-issued]")
     assert "本年度已完成 1.5 / 50 学时" in page.inner_text(".cc-year")
@@ -164,7 +170,11 @@ def test_a_learner_earns_verified_hours_that_reach_the_file_the_unit_and_the_reg
     rows = [[str(cell) for cell in row if cell is not None] for row in workbook["学员明细"].iter_rows(values_only=True)]
     assert any(LEARNER_NAME in row and COURSE_HOURS.rstrip("0").rstrip(".") in " ".join(row) for row in rows), rows
 
-    # The record reached the reference registry (signed, idempotent), masked on its pages.
+    # The record reached the reference registry (signed, idempotent), masked on its pages;
+    # every province's records, so the page is the academy staff's (a unit administrator gets 403).
+    assert admin.goto(sandbox.url("/registry/")).status == 403
+    admin = new_page()
+    sign_in(admin, sandbox, "academy")
     deadline = time.monotonic() + 30
     record = None
     while record is None and time.monotonic() < deadline:

@@ -2,6 +2,7 @@
 Studio authoring, the learner's view, student_view_data, and the award of the course
 hours through the policy plugin's api once every credit block is verified.
 """
+import json
 from decimal import Decimal as D
 
 import pytest
@@ -119,10 +120,34 @@ def test_student_view_data_is_the_documented_contract(block_name, author):
         "required_seconds": 570,
         "checks_required": 1,
         "course": {"category": "required", "hours": "2", "lecture_minutes": None, "topic": "party_spirit",
-                   "exam_required": False},
+                   "exam_required": False, "lecturer": ""},
+        "learner": {"progress": {"verified_seconds": "0.000", "required_seconds": "570.000", "duration_seconds": "600",
+                                 "checks_passed": 0, "checks_required": 1, "completed": False, "percent": 0,
+                                 "text": "已验证 0:00 / 9:30（分:秒）"},
+                    "year": None},  # the author has no learner profile
         "protocol": {"version": 1, "heartbeat_interval": 15,
                      "handlers": ["start_session", "heartbeat", "answer_check", "check_picture"]},
     }
+
+
+def test_student_view_data_gives_the_mobile_app_the_learners_year_as_on_the_learner_home(
+        block_name, author, clock):
+    # The server clock (conftest START) is 5 March 2026, 09:00 in Shanghai.
+    tree = make_tree("anhui-2019")
+    cadre = make_profile(tree["a"], rank="county").user
+    block = make_block(block_name, author, studio=True)
+    call(block, "studio_submit", {**FORM, "duration_seconds": "60", "checks_required": "0"})
+    viewer = Viewer(block_name, cadre, clock)
+    viewer.start()
+    viewer.watch(30)
+    data = viewer.block.student_view_data()
+    assert data["learner"]["progress"]["verified_seconds"] == "30.000"
+    year = data["learner"]["year"]
+    assert year["year"] == 2026 and year["unit"] == "hours" and year["met"] is False
+    assert [(r["key"], r["needed"], r["earned"]) for r in year["requirements"]] == [("total", "50", "0")]
+    assert year["calendar"]["kind"] == "year" and year["calendar"]["days_left"] == 241
+    assert year["calendar"]["end"] == "2026-10-31" and year["calendar"]["makeup_end"] == "2026-11-30"
+    json.dumps(data)  # plain JSON all the way down
 
 
 def test_verifying_every_block_awards_the_course_hours_once(block_name, author, clock):

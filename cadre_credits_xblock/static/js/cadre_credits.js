@@ -6,6 +6,11 @@
  * view, the transport, the timers and the clock are adapters, so node's test runner
  * drives it with fakes (cadre_credits_xblock/static/js/tests/).  CadreCreditsXBlock
  * at the bottom binds it to the page the block renders.
+ *
+ * Between two heartbeats the progress line is interpolated from the player (wall-clock
+ * seconds played forward from the last figure the server confirmed, never faster than
+ * real time, never past the required time), so it moves from the first second; every
+ * server reply replaces the estimate with the server's own figure.
  */
 (function (global) {
   "use strict";
@@ -33,6 +38,12 @@
     this.focused = true;
     this.check = null;
     this.chain = Promise.resolve();
+    // The last server figure: verified and required seconds, at which player position
+    // and wall-clock moment; ``growing`` is false when the server credited nothing.
+    this.base = null;
+    this.completed = false;
+    this.sticky = null; // the rollback message, kept beside "paused" until play
+    this.reading = Boolean(options.reading); // a reading earns wall time, not media time
   }
 
   /** Open a live session (superseding any other of this learner) and start beating. */
@@ -54,7 +65,7 @@
         self.interval = body.heartbeat_interval || 15;
         self.hiddenSinceBeat = self.hidden;
         self.enforceRate();
-        self.apply(body);
+        self.apply(body, typeof body.resume_at === "number" ? body.resume_at : self.player.position(), true);
         self.schedule();
         return body;
       });
@@ -116,7 +127,7 @@
     var self = this;
     return this.transport(handler, body).then(function (res) {
       if (res.status !== 200) { return self.refused(res); }
-      self.apply(res.body);
+      self.apply(res.body, typeof body.position === "number" ? body.position : self.player.position());
       return res.body;
     }, function () {
       self.view.status([self.labels.connection_lost]);
@@ -140,27 +151,104 @@
     });
   };
 
-  /** Draw what the server said: progress, messages, checks, where to resume. */
-  CreditsClient.prototype.apply = function (body) {
+  /**
+   * Draw what the server said: progress, messages, checks, where to resume.
+   * ``position`` is where the player was when the answered request was measured (the
+   * base of the interpolation); ``starting`` marks the session's first reply.
+   */
+  CreditsClient.prototype.apply = function (body, position, starting) {
     // The server's last accepted sequence number: after a "replayed" answer the next
     // request continues above it, so no number sent earlier can lock the session.
     if (typeof body.seq === "number" && body.seq > this.seq) { this.seq = body.seq; }
-    if (body.progress) { this.view.progress(body.progress); }
+    var reasons = body.reasons || [];
+    var rollback = reasons.indexOf("check_wrong") >= 0 || reasons.indexOf("check_expired") >= 0;
+    if (body.progress) {
+      var credited = starting || (body.ok && Number(body.credited) > 0);
+      var at = rollback && typeof body.resume_at === "number" ? body.resume_at : position;
+      this.rebase(body.progress, at, credited && !rollback);
+      this.view.progress(body.progress); // the server's own figure replaces any estimate
+      if (body.progress.completed && !this.completed) {
+        this.completed = true;
+        if (this.view.completed) { this.view.completed(body.progress); }
+      }
+    }
     if (body.year) { this.view.year(body.year); }
     if (body.live === false) { this.stop(); this.player.pause(); }
     var texts = (body.messages || []).map(function (m) { return m.text; });
-    if (!texts.length && body.ok && Number(body.credited) > 0) { texts = [this.labels.earning]; }
     if (!texts.length && body.progress && body.progress.completed) { texts = [this.labels.completed]; }
-    if (texts.length) { this.view.status(texts); }
+    if (!texts.length && body.ok && Number(body.credited) > 0) { texts = [this.labels.earning]; }
+    // Every reply replaces the status line: a message the server no longer sends (e.g.
+    // "paused" once playing again) must not linger.  Only the reason for a rollback
+    // stays beside "paused" until the learner plays again (it says why to re-watch).
+    if (rollback) {
+      this.sticky = texts.slice();
+    } else if (this.sticky && reasons.length && reasons.every(function (r) { return r === "paused"; })) {
+      texts = this.sticky.concat(texts);
+    } else {
+      this.sticky = null;
+    }
+    this.view.status(texts);
     this.applyCheck(body);
-    var reasons = body.reasons || [];
-    var rollback = reasons.indexOf("check_wrong") >= 0 || reasons.indexOf("check_expired") >= 0;
     if (rollback && body.resume_at !== null && body.resume_at !== undefined) {
       this.player.pause();
       this.player.seek(body.resume_at);
     }
     var ahead = reasons.indexOf("ahead_of_frontier") >= 0;
     this.view.resume(ahead ? body.resume_at : null);
+  };
+
+  /** Remember the server's figure as the base of the interpolation. */
+  CreditsClient.prototype.rebase = function (progress, position, growing) {
+    this.base = {
+      verified: Number(progress.verified_seconds) || 0,
+      required: Number(progress.required_seconds) || 0,
+      position: Number(position) || 0,
+      at: this.now(),
+      growing: Boolean(growing) && !progress.completed,
+      progress: progress,
+    };
+  };
+
+  /**
+   * The verified seconds to show now: the server's figure plus what has played since,
+   * at most real time and never past the required seconds.  Frozen while the server
+   * credits nothing (paused, hidden, idle, ahead of the verified point, a check open).
+   */
+  CreditsClient.prototype.estimate = function () {
+    var base = this.base;
+    if (!base || base.progress.verified_seconds === undefined) { return null; }
+    if (!base.growing || !this.live || this.check || this.hidden || this.player.paused()) { return base.verified; }
+    var wall = (this.now() - base.at) / 1000;
+    var played = this.reading ? wall : this.player.position() - base.position;
+    var gained = Math.max(0, Math.min(played, wall * Math.min(1, this.maxRate)));
+    return Math.min(base.verified + gained, Math.max(base.verified, base.required));
+  };
+
+  /** The progress to draw for ``verified`` seconds: percent and text, never above 100 %. */
+  CreditsClient.prototype.display = function (progress, verified) {
+    var required = Number(progress.required_seconds) || 0;
+    var shown = Math.min(verified, required || verified);
+    var percent = required <= 0 ? 100 : Math.min(100, Math.floor(shown * 100 / required));
+    var template = this.labels.progress_text;
+    var text = template
+      ? String(template).replace("{verified}", formatTime(shown)).replace("{required}", formatTime(required))
+      : progress.text;
+    return { percent: percent, text: text, completed: Boolean(progress.completed) };
+  };
+
+  /** Redraw the interpolated progress (called every half second by the page). */
+  CreditsClient.prototype.tick = function () {
+    var verified = this.estimate();
+    if (verified === null) { return null; }
+    var shown = this.display(this.base.progress, verified);
+    this.view.progress(shown);
+    return shown;
+  };
+
+  /** The learner pressed play again: a "paused" message from the last reply is stale. */
+  CreditsClient.prototype.onPlay = function () {
+    this.sticky = null;
+    if (this.live && !this.check) { this.view.status([]); }
   };
 
   CreditsClient.prototype.applyCheck = function (body) {
@@ -249,6 +337,7 @@
 
   function videoPlayer(video) {
     var lastPlayed = 0;
+    var ownSeek = false; // a seek the client made itself (resume, rollback): the server already knows
     video.addEventListener("timeupdate", function () { if (!video.seeking) { lastPlayed = video.currentTime; } });
     return {
       position: function () { return Math.round(video.currentTime * 1000) / 1000; },
@@ -256,7 +345,13 @@
       setRate: function (rate) { video.playbackRate = rate; },
       pause: function () { video.pause(); },
       play: function () { var p = video.play(); if (p && p.catch) { p.catch(function () {}); } },
-      seek: function (t) { video.currentTime = t; lastPlayed = t; },
+      seek: function (t) {
+        if (Math.abs(video.currentTime - t) < 0.01) { return; }
+        ownSeek = true;
+        video.currentTime = t;
+        lastPlayed = t;
+      },
+      takeOwnSeek: function () { var own = ownSeek; ownSeek = false; return own; },
       paused: function () { return video.paused; },
       lastPlayed: function () { return lastPlayed; },
     };
@@ -287,7 +382,18 @@
         q(".cc-progress-text").textContent = p.text;
       },
       year: function (y) { var el = q(".cc-year"); el.textContent = y.text; el.hidden = false; },
-      status: function (texts) { q(".cc-status").textContent = texts.join(" "); },
+      status: function (texts) {
+        var el = q(".cc-status");
+        var text = texts.join(" ");
+        if (el.textContent !== text) { el.textContent = text; }
+      },
+      completed: function (p) {
+        var banner = q(".cc-complete");
+        if (banner) { banner.hidden = false; }
+        root.dispatchEvent(new root.ownerDocument.defaultView.CustomEvent("cadre-credits:completed", {
+          bubbles: true, detail: { progress: p },
+        }));
+      },
       resume: function (at) {
         var button = q(".cc-resume");
         if (at === null || at === undefined) { button.hidden = true; return; }
@@ -387,6 +493,7 @@
       labels: args.labels,
       reasons: args.reasons,
       duration: args.duration,
+      reading: !video,
     });
     client.view = pageView(root, client, args.labels, function (checkId) {
       var url = runtime.handlerUrl(root, "check_picture");
@@ -404,9 +511,14 @@
       player.seek(Number(event.currentTarget.dataset.at));
       client.view.resume(null);
     });
+    global.setInterval(function () { client.tick(); }, 500);
     if (video) {
-      video.addEventListener("play", function () { if (!client.live) { client.start(); } });
-      video.addEventListener("seeking", function () { client.onSeek(player.lastPlayed()); });
+      video.addEventListener("play", function () { client.onPlay(); if (!client.live) { client.start(); } });
+      video.addEventListener("seeking", function () {
+        // The learner's own seek closes the interval where playback was; a seek the
+        // client made to the server's resume point needs no report (and would read as paused).
+        if (!player.takeOwnSeek()) { client.onSeek(player.lastPlayed()); }
+      });
       video.addEventListener("ratechange", function () { client.enforceRate(); });
     } else {
       client.start();

@@ -152,6 +152,7 @@ class Command(BaseCommand):
             "hours": Decimal(credit["hours"]) if credit.get("hours") else None,
             "topic": credit.get("topic", ""),
             "exam_required": credit.get("exam_required", False),
+            "lecturer": credit.get("lecturer", ""),
         }
         current = self.api.get_course_credit_spec(spec["key"])
         if current is not None and all(getattr(current, name) == value for name, value in wanted.items()):

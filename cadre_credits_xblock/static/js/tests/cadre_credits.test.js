@@ -286,3 +286,128 @@ test("times are shown as minutes:seconds", () => {
   assert.equal(formatTime(75.9), "1:15");
   assert.equal(formatTime(0), "0:00");
 });
+
+// ------------------------------------------------------------------ what the learner sees
+
+function progressBody(verified, extra) {
+  return Object.assign({ verified_seconds: String(verified), required_seconds: "114", percent: 0,
+    text: "server", completed: false }, extra || {});
+}
+
+test("between heartbeats the progress moves with the player from the first second", async () => {
+  const h = harness();
+  h.client.labels.progress_text = "{verified} / {required}";
+  await h.client.start();
+  h.client.apply({ ok: true, progress: progressBody(30) }, 30, true); // the server's figure at 0:30
+  h.player.t = 31.2; h.tick(1.2);
+  assert.deepEqual(h.client.tick(), { percent: 27, text: "0:31 / 1:54", completed: false });
+  h.player.t = 33; h.tick(0.8); // played 3 s in 2 s of wall time: never faster than real time
+  assert.equal(h.client.tick().text, "0:32 / 1:54");
+});
+
+test("the server's figure replaces the estimate when its reply arrives", async () => {
+  const h = harness({ replies: [ok({ credited: "0.000", progress: progressBody(31, { text: "0:31 of 1:54" }) })] });
+  h.client.labels.progress_text = "{verified} / {required}";
+  await h.client.start();
+  h.client.apply({ ok: true, progress: progressBody(30) }, 30, true);
+  h.player.t = 36; h.tick(6);
+  assert.equal(h.client.tick().text, "0:36 / 1:54");
+  await h.client.beat(); // the server credited nothing for that interval (e.g. idle)
+  assert.deepEqual(h.view.last("progress")[1].text, "0:31 of 1:54");
+  h.player.t = 40; h.tick(4);
+  assert.equal(h.client.tick().text, "0:31 / 1:54", "frozen while the server credits nothing");
+});
+
+test("the estimate stands still while paused, hidden or an attention check is open", async () => {
+  const h = harness();
+  h.client.labels.progress_text = "{verified}";
+  await h.client.start();
+  h.client.apply({ ok: true, progress: progressBody(10) }, 10, true);
+  h.player.isPaused = true; h.player.t = 15; h.tick(5);
+  assert.equal(h.client.tick().text, "0:10");
+  h.player.isPaused = false; h.client.check = { id: "c1" };
+  assert.equal(h.client.tick().text, "0:10");
+  h.client.check = null; h.client.hidden = true;
+  assert.equal(h.client.tick().text, "0:10");
+});
+
+test("progress never reads above 100 % nor past the required time", async () => {
+  const h = harness();
+  h.client.labels.progress_text = "{verified} / {required}";
+  await h.client.start();
+  h.client.apply({ ok: true, progress: progressBody(112) }, 112, true);
+  h.player.t = 130; h.tick(18);
+  assert.deepEqual(h.client.tick(), { percent: 100, text: "1:54 / 1:54", completed: false });
+  assert.deepEqual(h.client.display(progressBody(120), 120), { percent: 100, text: "1:54 / 1:54", completed: false });
+});
+
+test("a reply without messages clears the stale status line, and play clears a paused message", async () => {
+  const h = harness({ replies: [
+    ok({ credited: "0.000", reasons: ["paused"], messages: [{ code: "paused", text: "paused, not counted" }] }),
+    ok({ credited: "0.000", reasons: [], messages: [] }),
+  ] });
+  await h.client.start();
+  await h.client.beat();
+  assert.deepEqual(h.view.last("status"), ["status", ["paused, not counted"]]);
+  h.client.onPlay();
+  assert.deepEqual(h.view.last("status"), ["status", []]);
+  await h.client.beat();
+  assert.deepEqual(h.view.last("status"), ["status", []]);
+});
+
+test("completion is drawn once, live, and the year line follows the server", async () => {
+  const h = harness({ replies: [
+    ok({ progress: progressBody(114, { completed: true, percent: 100 }), year: { text: "1.5 / 50" } }),
+    ok({ progress: progressBody(114, { completed: true, percent: 100 }) }),
+  ] });
+  const completions = [];
+  h.view.completed = (p) => completions.push(p);
+  await h.client.start();
+  await h.client.beat();
+  await h.client.beat();
+  assert.equal(completions.length, 1);
+  assert.deepEqual(h.view.last("year"), ["year", { text: "1.5 / 50" }]);
+  assert.deepEqual(h.view.last("status"), ["status", ["done"]]);
+});
+
+test("a failed check rolls the estimate back to the rollback point with the player", async () => {
+  const h = harness({ replies: [ok({
+    ok: true, credited: "0.000", reasons: ["check_wrong"], resume_at: 12,
+    messages: [{ code: "check_wrong", text: "wrong" }], progress: progressBody(12),
+  })] });
+  h.client.labels.progress_text = "{verified}";
+  await h.client.start();
+  h.client.check = { id: "c1" };
+  h.player.t = 25;
+  await h.client.answer("7");
+  assert.equal(h.player.t, 12);
+  assert.ok(h.player.calls.some((c) => c[0] === "pause"));
+  h.player.isPaused = false; h.player.t = 14; h.tick(2);
+  assert.equal(h.client.tick().text, "0:12", "nothing is estimated until the server credits again");
+});
+
+test("the reason for a rollback stays beside 'paused' until the learner plays again", async () => {
+  const h = harness({ replies: [
+    ok({ credited: "0.000", reasons: ["check_wrong"], resume_at: 0, messages: [{ code: "check_wrong", text: "wrong" }] }),
+    ok({ credited: "0.000", reasons: ["paused"], messages: [{ code: "paused", text: "paused" }] }),
+    ok({ credited: "0.000", reasons: ["paused"], messages: [{ code: "paused", text: "paused" }] }),
+  ] });
+  await h.client.start();
+  h.client.check = { id: "c1" };
+  await h.client.answer("1");
+  await h.client.beat();
+  assert.deepEqual(h.view.last("status"), ["status", ["wrong", "paused"]]);
+  h.client.onPlay();
+  await h.client.beat();
+  assert.deepEqual(h.view.last("status"), ["status", ["paused"]]);
+});
+
+test("a reading's progress moves with the wall clock between heartbeats", async () => {
+  const h = harness();
+  h.client.reading = true;
+  h.client.labels.progress_text = "{verified} / {required}";
+  await h.client.start();
+  h.client.apply({ ok: true, progress: progressBody(40) }, 0, true);
+  h.tick(3.4);
+  assert.equal(h.client.tick().text, "0:43 / 1:54");
+});

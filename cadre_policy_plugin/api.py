@@ -17,7 +17,7 @@ from cadre_policy_plugin.services import (
     courses,
 )
 from cadre_policy_plugin.services import learner_home as home
-from cadre_policy_plugin.services import ledger, node_policy, profiles, reasons, reports, review, roles, scope
+from cadre_policy_plugin.services import ledger, node_policy, profiles, reasons, registrations, reports, review, roles, scope
 from cadre_policy_plugin.services.evaluation import recompute_for_user
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
     "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_certificates", "learner_file", "learner_home",
     "learner_hours_statement", "learner_names", "learner_year_progress", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
-    "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
+    "registration_rejection", "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
     "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
     "verified_seconds_for_course", "verify_annual_certificate", "year_totals", "start_year_close",
     "year_close_status", "year_close_jobs", "registry_identities",
@@ -221,6 +221,11 @@ def administered_units(user):
     if nodes is None:
         return list(OrgNode.objects.filter(parent__isnull=True).order_by("path").values_list("code", flat=True))
     return [node.code for node in sorted(nodes, key=lambda node: node.path)]
+
+
+def registration_rejection(user):
+    """The reason the unit gave when it last rejected ``user``'s registration (``None``: not rejected)."""
+    return registrations.latest_rejection(user)
 
 
 def verify_annual_certificate(code):

@@ -2,6 +2,7 @@
 from django.urls import include, path
 
 from cadre_policy_plugin import views
+from cadre_policy_plugin.declarations import views as declarations
 
 app_name = "cadre_policy"
 urlpatterns = [
@@ -13,4 +14,7 @@ urlpatterns = [
     path("api/v1/", include("cadre_policy_plugin.rest_api.urls")),
     path("manage/", include("cadre_policy_plugin.console.urls")),
     path("account/", include("cadre_policy_plugin.account.urls")),
+    path("declarations/", declarations.mine, name="declarations"),
+    path("declarations/<int:year>.xlsx", declarations.my_form, name="declarations-form"),
+    path("declarations/<uuid:declaration_uuid>/document/", declarations.my_document, name="declarations-document"),
 ]

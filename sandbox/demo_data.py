@@ -69,6 +69,10 @@ LEARNERS = (
     ("learner_new_nm", "苏初始", "staff", "NM-HH-MZJ", "19910910", 982,
      _("Inner Mongolia, never signed in: mobile number or ID number and the initial password, changed first"),
      {"initial_password": True}),
+    ("learner_nm_pending", "赵待审", "staff", "NM-HH-MZJ", "19930303", 998,
+     _("Inner Mongolia, registration waiting for the unit's approval"), {"approved": False}),
+    ("learner_nm_new", "钱新员", "section", "NM-HH-MZJ", "19940404", 999,
+     _("Inner Mongolia, registration waiting for the unit's approval"), {"approved": False}),
 )
 
 # username, real name, administered node codes, description, superuser
@@ -77,7 +81,8 @@ ADMINISTRATORS = (
     ("admin_luyang", "何管理", ("AH-HF-LY",), _("Administrator of Luyang district (both units below it)"), False),
     ("admin_fz", "黄管理", ("FJ-FZ",), _("Administrator of Fuzhou"), False),
     ("admin_loudi", "曾管理", ("HN-LD",), _("Administrator of Loudi"), False),
-    ("admin_nm", "韩管理", ("NM",), _("Administrator of Inner Mongolia"), False),
+    ("admin_nm", "韩管理", ("NM",), _("Administrator of Inner Mongolia (unit console, no platform staff rights)"),
+     False),
     ("academy", "学院管理员", (), _("Academy staff: Django admin, all units (superuser)"), True),
 )
 

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sandbox.views.admin_for_staff_only",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -241,3 +242,13 @@ with only_our_plugins():
 from sandbox.integration import configure_host_settings  # noqa: E402
 
 configure_host_settings(globals())
+
+# ---------------------------------------------------------------------------- mail
+# No mail server in the sandbox: quarterly notices and other mail are written as files
+# under var/mail/ (one file per sending) so that they can be read.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = "training@sandbox.invalid"
+
+# Uploaded evidence documents and import files kept between preview and import.
+MEDIA_ROOT = VAR_DIR / "media"

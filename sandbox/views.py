@@ -66,7 +66,27 @@ def sandbox_context(request):
         "sandbox_is_unit_admin": is_admin,
         "sandbox_has_profile": has_profile,
         "sandbox_is_academy_staff": is_academy,
+        "sandbox_console_url": _reverse_or_none("cadre_policy:console:index") if is_admin else None,
+        "sandbox_declarations_url": _reverse_or_none("cadre_policy:declarations"),
     }
+
+
+def admin_for_staff_only(get_response):
+    """
+    Middleware: a signed-in person the Django admin does not admit gets 403 at ``/admin/``
+    instead of a second sign-in form (unit administrators work in the plugin's console).
+    """
+    from django.contrib import admin
+
+    def middleware(request):
+        user = getattr(request, "user", None)
+        if (request.path.startswith("/admin/") and user is not None and user.is_authenticated
+                and not admin.site.has_permission(request)):
+            return HttpResponseForbidden(_("The Django admin is for academy staff. Unit administrators use the "
+                                           "unit administration console."))
+        return get_response(request)
+
+    return middleware
 
 
 def healthz(request):
@@ -153,7 +173,8 @@ def my_file(request):
     year = _year(request)
     api = _api()
     if hasattr(api, "has_active_profile") and not api.has_active_profile(request.user):
-        return render(request, "sandbox/file.html", {"no_profile": True, "year": year})
+        rejection = api.registration_rejection(request.user) if hasattr(api, "registration_rejection") else None
+        return render(request, "sandbox/file.html", {"no_profile": True, "year": year, "rejection": rejection})
     learner_file = api.learner_file(request.user, year)
     status = learner_file.get("status") or {}
     course_names = dict(Course.objects.values_list("course_key", "display_name"))

@@ -10,7 +10,9 @@ objects up inside that subtree only, so an object outside it is a 404, never a h
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404
 
+from cadre_policy_plugin.console import nav
 from cadre_policy_plugin.pages import render_page
 from cadre_policy_plugin.services import scope
 
@@ -29,3 +31,49 @@ def console_view(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def may_change(user, node):
+    """
+    Whether ``user`` may change things at ``node`` (entries, approvals, imports, notices).
+
+    The 管理员 role (or academy staff) grants it; a 联络员 reads only (``services/scope.py``).
+    Pages hide their forms where this is false and POSTs get 403.
+    """
+    return scope.can_manage_node(user, node)
+
+
+def may_change_somewhere(user):
+    """Whether ``user`` may change things at any node (imports; the services scope each row)."""
+    nodes = scope.managed_nodes(user)
+    return nodes is None or bool(nodes)
+
+
+def node_or_404(request, code):
+    """The node ``code`` when it lies in the administrator's subtree, else 404."""
+    return get_object_or_404(scope.visible_nodes(request.user), code=code)
+
+
+def profile_or_404(request, user_id):
+    """The learner profile of ``user_id`` when the learner lies in the subtree, else 404."""
+    return get_object_or_404(scope.visible_profiles(request.user).select_related("unit", "user"), user_id=user_id)
+
+
+def forbidden(request):
+    """The translated 403 page for a read-only administrator who tried to change something."""
+    return page(request, "cadre_policy/console/read_only.html", status=403)
+
+
+def page(request, template_name, context=None, status=200):
+    """``render_page`` with the console's navigation."""
+    return render_page(request, template_name, {"console_nav": nav.items(request), **(context or {})}, status=status)
+
+
+def year_of(request, field="year"):
+    """The year asked for (``?year=``), else the current one; nonsense falls back too."""
+    from cadre_policy_plugin.services.evaluation import current_year
+
+    value = (request.GET.get(field) or request.POST.get(field) or "").strip()
+    if value.isdigit() and 1990 < int(value) < 2200:
+        return int(value)
+    return current_year()

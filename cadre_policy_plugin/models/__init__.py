@@ -7,6 +7,7 @@ from cadre_policy_plugin.models.admins import AdministratorRole, UnitAdministrat
 from cadre_policy_plugin.models.audit import AuditImmutableError, AuditLog
 from cadre_policy_plugin.models.certificates import AnnualCertificate
 from cadre_policy_plugin.models.close import ChunkState, CloseChunk, CloseJob
+from cadre_policy_plugin.models.console import NoticeDispatch, NoticeRecipient, RegistrationReview
 from cadre_policy_plugin.models.courses import (
     BlockVerification,
     Category,
@@ -15,6 +16,7 @@ from cadre_policy_plugin.models.courses import (
     CreditBlock,
     Topic,
 )
+from cadre_policy_plugin.models.declarations import DeclarationKind, DeclarationStatus, HoursDeclaration
 from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument, EvidenceOwner
 from cadre_policy_plugin.models.learners import (
     LEAVING_STATUSES,
@@ -47,20 +49,26 @@ __all__ = [
     "CourseCreditSpec",
     "CoursePassing",
     "CreditBlock",
+    "DeclarationKind",
+    "DeclarationStatus",
     "DocumentImmutableError",
     "EvidenceDocument",
     "EvidenceOwner",
     "EvidenceType",
+    "HoursDeclaration",
     "LearnerProfile",
     "LearnerStatus",
     "LedgerEntry",
     "LedgerImmutableError",
+    "NoticeDispatch",
+    "NoticeRecipient",
     "OrgNode",
     "PoliticalStatus",
     "Rank",
     "ReviewCase",
     "ReviewKind",
     "ReviewStatus",
+    "RegistrationReview",
     "Source",
     "Topic",
     "UnitAdministrator",

@@ -31,6 +31,7 @@ class NoticeRun:
 
     sent: int = 0
     would_send: int = 0
+    delivered: list = field(default_factory=list)  # (line, subject) of each notice sent
     failed: list = field(default_factory=list)
     skipped_no_email: list = field(default_factory=list)
     skipped_no_status: list = field(default_factory=list)
@@ -87,6 +88,7 @@ def send_quarterly_notices(node, year, quarter, *, language=None, dry_run=False,
                     try:
                         send_mail(subject, body, from_email, [line.email], connection=connection)
                         run.sent += 1
+                        run.delivered.append((line, subject))
                     except Exception:  # one bad address or a server hiccup must not stop the run
                         log.exception("quarterly notice to user %s failed", line.user_id)
                         run.failed.append(line)

@@ -80,7 +80,7 @@ def test_loading_the_demo_data_twice_duplicates_nothing(tmp_path, clock):
     second = json.loads(_manage(env, "shell", "-c", COUNT_SCRIPT).strip().splitlines()[-1])
 
     assert first == second
-    assert first["cadre_policy.LearnerProfile"] == 9  # 7 learners with history, 2 holding an initial password
+    assert first["cadre_policy.LearnerProfile"] == 11  # 7 with history, 2 with an initial password, 2 awaiting approval
     assert first["cadre_policy.OrgNode"] == 14
     assert first["sandbox_courseware.Course"] == 3
     # 9 history entries and 1 reversal, each with its outbox row; last year's certificate.

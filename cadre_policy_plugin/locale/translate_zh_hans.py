@@ -665,7 +665,6 @@ ZH = {
     "Corrected: %(reason)s": "更正：%(reason)s",
     "Entry corrected: the old one is revoked and the corrected one added.": "记录已更正：原记录已撤销，更正后的记录已添加。",
     "Source": "来源",
-    "Category": "类别",
     "(none)": "（无）",
     "Date": "日期",
     "Amount in": "计量方式",
@@ -787,7 +786,6 @@ ZH = {
     "reviews each line (Inner Mongolia measures, Art. 12–13). Approving credits the line to the learner's training "
     "file.": "学员须在 %(deadline)s 前申报脱产培训、中心组学习、在职自学和授课学时，"
              "由所在单位逐条审核（内蒙古办法第十二、十三条）。审核通过即计入学员的电子档案。",
-    "All": "全部",
     "Show": "显示",
     "Forms of %(name)s (XLSX)": "%(name)s 的学时登记表（XLSX）",
     "Notices of %(year)s quarter %(quarter)s · %(name)s": "%(year)s 年第 %(quarter)s 季度通知 · %(name)s",
@@ -824,7 +822,6 @@ ZH = {
     "Completion rate (%%)": "完成率（%%）",
     "Electronic training file": "电子培训档案",
     "Entries": "学时记录",
-    "Hours": "学时",
     "Counted": "计入",
     "Evidence and reason": "凭证与理由",
     "Actions": "操作",
@@ -878,8 +875,6 @@ ZH = {
     "Search": "搜索",
     "Show only learners below target": "只显示未达标学员",
     "Show all active learners": "显示全部在训学员",
-    "Earned": "已获",
-    "Needed": "应修",
     "no status yet": "尚无统计",
     "No active learners.": "没有在训学员。",
     "Nobody is below target.": "没有未达标的学员。",
@@ -889,8 +884,6 @@ ZH = {
     "Next": "下一页",
     "Document": "材料",
     "Approve and credit": "通过并计入学时",
-    "You have no approved real-name learner profile yet. Ask your unit's training administrator.":
-        "您还没有经审核的实名学员信息，请联系所在单位的培训管理员。",
     "Declare the training that no course recorded — off-job training, central-group study, self-study and lecturing "
     "— by %(deadline)s. Your unit reviews each line; approved lines are credited to your training file.":
         "请在 %(deadline)s 前申报平台未记录的学时：脱产培训、中心组学习、在职自学和授课。"
@@ -901,13 +894,10 @@ ZH = {
     "Submit to my unit": "提交单位审核",
     "The form of this year closed on 20 December. Ask your unit to enter anything still missing.":
         "本年度登记表已于12月20日截止。如有遗漏，请联系所在单位录入。",
-    "Academic year %(year)s": "%(year)s 学年",
     "Quota met": "已完成年度要求",
     "Quota not met yet": "尚未完成年度要求",
-    "Requirement": "要求",
     "Annual completion certificate": "年度结业证书",
     "Serial": "编号",
-    "Total": "总学时",
     "Your role lets you read, not import.": "您的角色只能查看，不能导入。",
     "new learner": "新增学员",
     "profile for an existing account": "为已有账号建立学员信息",
@@ -916,9 +906,6 @@ ZH = {
     "credited": "已计入",
     "recorded, not counted": "已记录，不计学时",
     "already in the ledger": "档案中已有",
-    "Required": "必修",
-    "Elective": "选修",
-    "Online": "网络培训",
 }
 
 ENTRY = re.compile(r'(msgid ((?:".*"\n)+))(msgid_plural (?:".*"\n)+)?(msgstr(?:\[0\])? ((?:".*"\n)+))', re.M)

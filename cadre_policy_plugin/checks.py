@@ -136,7 +136,7 @@ def check_upload_limits(app_configs=None, **kwargs):
         return []
     problems = []
     for key in ("EVIDENCE_MAX_BYTES", "IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "CLOSE_CHUNK_SIZE",
-                "CLOSE_CHUNK_LEASE_SECONDS"):
+                "CLOSE_CHUNK_LEASE_SECONDS", "IMPORT_MAX_UNCOMPRESSED_BYTES", "IMPORT_MAX_COMPRESSION_RATIO"):
         limit = value.get(key, DEFAULTS[key])
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
             problems.append(Error(f"CADRE_POLICY['{key}'] must be a positive whole number, not {limit!r}.",

@@ -117,6 +117,11 @@ DEFAULTS = {
     # (the Open edX account is deactivated).  Off: they keep signing in to read their
     # file; cadre courses are closed to them either way; the file is always kept.
     "LEAVING_ENDS_SIGN_IN": True,
+    # An XLSX is a zip archive: the most bytes its members may unpack to in total, and
+    # the highest compression ratio of a member of 1 MiB or more (a spreadsheet packs
+    # about 5-20 times; a zip bomb thousands).  Both are checked before unpacking.
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_COMPRESSION_RATIO": 100,
 }
 
 # The evidence types this plugin can recognise by their first bytes.

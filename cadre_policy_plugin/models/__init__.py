@@ -16,6 +16,7 @@ from cadre_policy_plugin.models.courses import (
     Topic,
 )
 from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument, EvidenceOwner
+from cadre_policy_plugin.models.identity import CorrectionImmutableError, CorrectionKind, IdentityCorrection
 from cadre_policy_plugin.models.learners import (
     LEAVING_STATUSES,
     LearnerProfile,
@@ -45,12 +46,15 @@ __all__ = [
     "CloseChunk",
     "CloseJob",
     "CourseCreditSpec",
+    "CorrectionImmutableError",
+    "CorrectionKind",
     "CoursePassing",
     "CreditBlock",
     "DocumentImmutableError",
     "EvidenceDocument",
     "EvidenceOwner",
     "EvidenceType",
+    "IdentityCorrection",
     "LearnerProfile",
     "LearnerStatus",
     "LedgerEntry",

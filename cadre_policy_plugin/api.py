@@ -38,7 +38,7 @@ __all__ = [
     "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
     "verified_seconds_for_course", "verify_annual_certificate", "year_totals", "start_year_close",
     "year_close_status", "year_close_jobs", "registry_identities", "correct_id_number", "identity_correction",
-    "identity_corrections_for", "merge_learner_accounts",
+    "identity_corrections_for", "merge_learner_accounts", "learner_request_wait",
 ]
 
 
@@ -195,6 +195,16 @@ def identity_correction(correction_uuid):
 def identity_corrections_for(user_ids):
     """.. pii: every correction of these users (oldest first), for reconciliation; never log them."""
     return identity_corrections.corrections_for(user_ids)
+
+
+def learner_request_wait(user_id):
+    """
+    Seconds the learner must wait before the next call of a learner-facing handler
+    (over ``CADRE_POLICY["THROTTLE_RATES"]["learner_handler"]``), or ``None``; counts this call.
+    """
+    from cadre_policy_plugin import throttling
+
+    return throttling.learner_wait(user_id)
 
 
 def ledger_entries_since(since=None, *, user_id=None, after_id=None, limit=1000):

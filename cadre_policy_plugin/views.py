@@ -2,7 +2,8 @@
 Plain Django views: the public certificate verification page and the certificate PDF.
 
 The verification page confirms a code without any ID number: name, unit, year, hours
-and serial are what the certificate itself shows.  The PDF is served to its owner and to
+and serial are what the certificate itself shows.  Attempts are rate-limited per
+client (``throttling``): guessing codes meets a 429.  The PDF is served to its owner and to
 administrators of the owner's unit; anyone else gets 404 (never a hint that it exists).
 """
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,11 @@ from cadre_policy_plugin import api
 from cadre_policy_plugin.certificate_pdf import render_certificate
 from cadre_policy_plugin.models import AnnualCertificate
 from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.throttling import VERIFY_SCOPE, rate_limited
 
 
 @require_GET
+@rate_limited(VERIFY_SCOPE, when=lambda request: bool(request.GET.get("code", "").strip()))
 def verify_certificate(request):
     code = request.GET.get("code", "").strip()
     result = api.verify_annual_certificate(code) if code else None

@@ -32,6 +32,15 @@ from tests.rules.test_bounded_input import alias_bomb
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the zh-Hans catalogue has them too)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 ROSTER_HEADER = ["姓名", "身份证号", "职级", "单位代码"]
 ENTRY_HEADER = ["身份证号", "来源", "日期", "学时", "凭证"]
 REASON = "2026年党校春季班结业名单核实"
@@ -201,7 +210,7 @@ def test_the_api_refuses_an_implausible_date_amount_or_control_character(world):
 
 
 def test_rest_entry_with_a_date_of_year_one_is_a_400_naming_the_field(world):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(world["admin"])
     url = reverse("cadre_policy:api-learner-entries", args=[world["learner"].user_id])
     response = client.post(url, {"source": "group_study", "reason": REASON, "earned_on": "0001-01-01", "hours": "2"},
@@ -211,7 +220,7 @@ def test_rest_entry_with_a_date_of_year_one_is_a_400_naming_the_field(world):
 
 
 def test_rest_import_of_a_bad_row_is_a_400_with_the_row_report(world):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(world["admin"])
     data = csv_bytes(ENTRY_HEADER, [[world["learner"].id_number, "中心组学习", "2026-03-01", "99999999999", ""]])
     response = client.post(reverse("cadre_policy:api-import-entries"),
@@ -221,7 +230,7 @@ def test_rest_import_of_a_bad_row_is_a_400_with_the_row_report(world):
 
 
 def test_rest_import_of_a_zip_bomb_is_a_400(world):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(world["admin"])
     response = client.post(reverse("cadre_policy:api-import-roster"),
                            {"file": SimpleUploadedFile("bomb.xlsx", zip_bomb_xlsx(3_000_000))}, format="multipart")
@@ -238,3 +247,19 @@ def test_the_alias_bomb_typed_into_the_admin_overlay_field_is_refused_at_once(wo
     assert elapsed < 1.0 and peak < 100 * MB, (elapsed, peak)
     with pytest.raises(ValidationError, match="nested deeper"):
         policy.parse_overlay("x: " + "[" * 1000 + "]" * 1000)
+
+
+@pytest.mark.parametrize("body, fragment", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than 32 levels"),
+    (b'{"source": "group_study", "hours": ' + b"9" * 5000 + b"}", "at most 20 are accepted"),
+    (b'{"source": "group_study", "reason": "\\ud800"}', "lone surrogate"),
+    (b'{"source": "group_study", "reason": "a\\u0000b"}', "control character"),
+    (b"\xff\xfe{}", "not UTF-8 text"),
+])
+def test_rest_json_bodies_beyond_the_bounds_are_a_400_not_a_500(world, body, fragment):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(world["admin"])
+    url = reverse("cadre_policy:api-learner-entries", args=[world["learner"].user_id])
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and fragment in response.json()["detail"], response.content[:300]
+    assert not LedgerEntry.objects.exists()

@@ -238,7 +238,7 @@ def test_html_behind_a_pdf_header_is_refused_over_rest_and_stores_nothing(world,
     response = client_for(world["admin_a"]).post(
         upload_url(world["a"].user_id), form(SimpleUploadedFile("cert.pdf", data, "application/pdf")),
         format="multipart")
-    assert response.status_code == 400 and "not a readable PDF" in response.content.decode()
+    assert response.status_code == 400 and "不是可读取的 PDF 文件" in response.content.decode()
     assert not EvidenceDocument.objects.exists() and not any(path.is_file() for path in media.rglob("*"))
 
 

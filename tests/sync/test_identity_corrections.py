@@ -197,7 +197,7 @@ def test_corrections_are_audited_scoped_and_refused_when_wrong(plugin_sync, peop
     other = make_profile(people["tree"]["a"], id_number=make_id_number(serial=415)).user
     with pytest.raises(ValidationError) as taken:
         api.correct_id_number(learner, LearnerProfile.objects.get(user=other).id_number, by=admin, reason="x")
-    assert "merge them" in str(taken.value)
+    assert "合并帐户" in str(taken.value)  # the zh-Hans message: "merge them"
     with pytest.raises(ValidationError):
         api.correct_id_number(learner, people["old"], by=admin, reason="没有变化")
     with pytest.raises(ValidationError):

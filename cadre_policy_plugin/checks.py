@@ -191,3 +191,35 @@ def check_sign_in(app_configs=None, **kwargs):
                                 hint="Let plugin_settings add it after AuthenticationMiddleware.",
                                 id="cadre_policy.W006"))
     return problems
+
+
+@register(Tags.security)
+def check_throttles(app_configs=None, **kwargs):
+    """
+    E010 a rate in THROTTLE_RATES that DRF cannot read, or a THROTTLE_CACHE that is not
+    a configured cache (the throttles would fail on the first request, not at start-up).
+    """
+    from rest_framework.throttling import SimpleRateThrottle
+
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    problems = []
+    rates = value.get("THROTTLE_RATES", DEFAULTS["THROTTLE_RATES"])
+    if not isinstance(rates, dict):
+        rates = {"(THROTTLE_RATES)": rates}
+    for scope, rate in rates.items():
+        try:
+            if rate is not None:
+                num, _period = rate.split("/")
+                if int(num) <= 0:
+                    raise ValueError(rate)
+                SimpleRateThrottle.parse_rate(None, rate)
+        except (AttributeError, KeyError, ValueError, TypeError):
+            problems.append(Error(f"CADRE_POLICY['THROTTLE_RATES'][{scope!r}] = {rate!r} is not a rate such as "
+                                  "'30/min' (or None to switch it off).", id="cadre_policy.E010"))
+    alias = value.get("THROTTLE_CACHE", DEFAULTS["THROTTLE_CACHE"])
+    if alias not in getattr(settings, "CACHES", {"default": {}}):
+        problems.append(Error(f"CADRE_POLICY['THROTTLE_CACHE'] = {alias!r} is not a key of CACHES.",
+                              id="cadre_policy.E010"))
+    return problems

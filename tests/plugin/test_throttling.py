@@ -62,3 +62,13 @@ def test_learner_handler_calls_are_limited_per_learner():
     assert waits[:5] == [None] * 5 and 0 < waits[5] <= 60
     assert api.learner_request_wait(two.pk) is None
     assert "60" in throttling.throttled_message(59.2)
+
+
+def test_system_checks_refuse_unreadable_rates_and_unknown_caches():
+    from cadre_policy_plugin.checks import check_throttles
+
+    assert check_throttles() == []
+    with override_settings(CADRE_POLICY={"THROTTLE_RATES": {"certificate_verify": "lots"}, "THROTTLE_CACHE": "x"}):
+        assert [error.id for error in check_throttles()] == ["cadre_policy.E010", "cadre_policy.E010"]
+    with override_settings(CADRE_POLICY={"THROTTLE_RATES": {"certificate_verify": "0/min", "learner_handler": None}}):
+        assert len(check_throttles()) == 1

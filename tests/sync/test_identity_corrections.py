@@ -268,3 +268,24 @@ def test_the_transfer_and_its_answer_follow_the_openapi_contract(plugin_sync, pe
     for answer in (first, again, other):
         jsonschema.validate(answer.json(), schema("TransferResult"))
     assert first.json()["moved"] == 1 and again.json()["status"] == "duplicate"
+
+
+def test_the_command_reads_the_new_number_from_stdin_and_shows_it_masked(plugin_sync, people, monkeypatch):
+    import io
+
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdin", io.StringIO(people["new"] + "\n"))
+    call_command("cadre_correct_identity", "--admin", people["admin"].username, "--learner",
+                 people["learner"].username, "--reason", "户籍证明", stdout=out)
+    assert people["new"] not in out.getvalue() and people["new"][-4:] in out.getvalue()
+    assert LearnerProfile.objects.get(user=people["learner"]).id_number == people["new"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(people["new"] + "\n"))
+    with pytest.raises(CommandError, match="已经是"):  # "already the learner's ID number"
+        call_command("cadre_correct_identity", "--admin", people["admin"].username, "--learner",
+                     people["learner"].username, "--reason", "again")
+    duplicate = make_profile(people["tree"]["a"], id_number=make_id_number(serial=418)).user
+    call_command("cadre_correct_identity", "--admin", people["admin"].username, "--learner", duplicate.username,
+                 "--merge-into", people["learner"].username, "--reason", "同一人", stdout=out)
+    assert IdentityCorrection.objects.filter(kind="merge", user=duplicate).exists()

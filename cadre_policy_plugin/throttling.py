@@ -13,8 +13,11 @@ is Redis or Memcached); this module gives it the plugin's settings and two front
 
 Rates are ``CADRE_POLICY["THROTTLE_RATES"]`` (``"30/min"`` style; ``None`` switches a
 scope off), the cache is ``CADRE_POLICY["THROTTLE_CACHE"]``.  Keys are the client
-address for anonymous requests (``REMOTE_ADDR``, or ``X-Forwarded-For`` as DRF's
-``NUM_PROXIES`` says) and the user id for signed-in ones; no personal data is stored.
+address for anonymous requests and the user id for signed-in ones; no personal data
+is stored.  The address is ``REMOTE_ADDR`` (edx-platform's ``XForwardedForMiddleware``
+already sets it from the proxy's header) unless DRF's ``NUM_PROXIES`` is set: DRF's
+default would key on the whole ``X-Forwarded-For`` header, which a client can vary at
+will to escape the limit.
 """
 import functools
 import logging
@@ -24,6 +27,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from cadre_policy_plugin.conf import cadre_setting
@@ -45,6 +49,11 @@ class CadreRateThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         return (cadre_setting("THROTTLE_RATES") or {}).get(self.scope)
+
+    def get_ident(self, request):
+        if api_settings.NUM_PROXIES is None:
+            return request.META.get("REMOTE_ADDR") or "unknown"
+        return super().get_ident(request)
 
     def get_cache_key(self, request, view):
         ident = self.ident

@@ -72,3 +72,10 @@ def test_system_checks_refuse_unreadable_rates_and_unknown_caches():
         assert [error.id for error in check_throttles()] == ["cadre_policy.E010", "cadre_policy.E010"]
     with override_settings(CADRE_POLICY={"THROTTLE_RATES": {"certificate_verify": "0/min", "learner_handler": None}}):
         assert len(check_throttles()) == 1
+
+
+def test_a_forged_x_forwarded_for_header_does_not_escape_the_limit():
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [client.get(VERIFY, {"code": f"F{n}"}, HTTP_X_FORWARDED_FOR=f"10.0.{n // 250}.{n % 250}").status_code
+                for n in range(40)]
+    assert statuses.index(429) == 30

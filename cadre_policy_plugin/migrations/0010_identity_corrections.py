@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_policy', '0005_ledger_excluded_reason'),
+        ('cadre_policy', '0009_close_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

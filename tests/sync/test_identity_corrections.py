@@ -25,7 +25,7 @@ from tests.plugin.factories import make_admin, make_id_number, make_profile, mak
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 3, 5)
-PROVIDERS = ("IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER", "LEDGER_ENTRY_PROVIDER", "TRANSFER_PROVIDER",
+PROVIDERS = ("IDENTITY_BATCH_PROVIDER", "IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER", "LEDGER_ENTRY_PROVIDER", "TRANSFER_PROVIDER",
              "CORRECTIONS_PROVIDER")
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_policy', '0009_close_jobs'),
+        ('cadre_policy', '0010_review_cases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

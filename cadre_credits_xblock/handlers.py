@@ -55,6 +55,13 @@ def learner_json_handler(func):
     return wrapper
 
 
+def _throttle(user_id):
+    """429 ``throttled`` when the learner calls the handlers faster than the plugin's rate limit."""
+    wait = policy.request_wait(user_id)
+    if wait is not None:
+        raise JsonHandlerError(429, "throttled")
+
+
 class LearnerHandlersMixin:
     """``start_session``, ``heartbeat``, ``answer_check`` and ``check_picture``."""
 
@@ -126,6 +133,7 @@ class LearnerHandlersMixin:
         user = current_user(self)
         if user is None:
             raise JsonHandlerError(401, "anonymous")
+        _throttle(user.pk)
         return user
 
     def _learner_ref(self):
@@ -133,6 +141,7 @@ class LearnerHandlersMixin:
         user_id = current_user_id(self)
         if user_id is None:
             raise JsonHandlerError(401, "anonymous")
+        _throttle(user_id)
         return LearnerRef(int(user_id))
 
     def block_spec(self):

@@ -44,6 +44,7 @@ REASONS = {
     "token_expired": gettext_lazy("This learning session has expired. Reload the page to continue."),
     "unknown_session": gettext_lazy("This learning session is not known. Reload the page."),
     "anonymous": gettext_lazy("Sign in to earn study hours."),
+    "throttled": gettext_lazy("Too many requests in a short time. Wait a moment, then continue."),
     "not_configured": gettext_lazy("This lecture is not set up yet (no duration); no time can be counted."),
     "bad_request": gettext_lazy("The page sent a request the server does not accept; it earned nothing. "
                                 "Reload the page."),

@@ -30,6 +30,11 @@ def learning_rules(user):
     return Decimal(str(rate)), cap
 
 
+def request_wait(user_id):
+    """Seconds to wait before the next handler call (the plugin's rate limit), or ``None``."""
+    return _api().learner_request_wait(user_id)
+
+
 def year_summary(user):
     """The learner's hours this year against the quota (``api.learner_year_summary``)."""
     return _api().learner_year_summary(user)

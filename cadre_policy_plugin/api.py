@@ -15,6 +15,7 @@ from cadre_policy_plugin.services import (
     calendar,
     close,
     courses,
+    identity_corrections,
 )
 from cadre_policy_plugin.services import learner_home as home
 from cadre_policy_plugin.services import ledger, node_policy, profiles, reasons, registrations, reports, review, roles, scope
@@ -31,7 +32,8 @@ __all__ = [
     "registration_rejection", "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
     "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
     "verified_seconds_for_course", "verify_annual_certificate", "year_totals", "start_year_close",
-    "year_close_status", "year_close_jobs", "registry_identities",
+    "year_close_status", "year_close_jobs", "registry_identities", "correct_id_number", "identity_correction",
+    "identity_corrections_for", "merge_learner_accounts", "learner_request_wait",
 ]
 
 
@@ -171,6 +173,39 @@ def registry_identities(user_ids):
     .. pii: carries full ID numbers for the registry payload; never log them.
     """
     return profiles.registry_identities(user_ids)
+
+
+def correct_id_number(user, new_id_number, *, by, reason):
+    """
+    Correct a learner's ID number (audited) and queue the transfer of every record the
+    registry holds under the old number; returns ``IdentityCorrectionData``.
+    """
+    return identity_corrections.correct_id_number(user, new_id_number, by=by, reason=reason)
+
+
+def merge_learner_accounts(duplicate, into, *, by, reason):
+    """Merge two accounts of one person (audited): the duplicate's registry records move to ``into``'s number."""
+    return identity_corrections.merge_accounts(duplicate, into, by=by, reason=reason)
+
+
+def identity_correction(correction_uuid):
+    """.. pii: one correction with both full ID numbers, for the registry transfer; never log it."""
+    return identity_corrections.get_correction(correction_uuid)
+
+
+def identity_corrections_for(user_ids):
+    """.. pii: every correction of these users (oldest first), for reconciliation; never log them."""
+    return identity_corrections.corrections_for(user_ids)
+
+
+def learner_request_wait(user_id):
+    """
+    Seconds the learner must wait before the next call of a learner-facing handler
+    (over ``CADRE_POLICY["THROTTLE_RATES"]["learner_handler"]``), or ``None``; counts this call.
+    """
+    from cadre_policy_plugin import throttling
+
+    return throttling.learner_wait(user_id)
 
 
 def ledger_entries_since(since=None, *, user_id=None, after_id=None, limit=1000):

@@ -150,7 +150,7 @@ def check_upload_limits(app_configs=None, **kwargs):
         return []
     problems = []
     for key in ("EVIDENCE_MAX_BYTES", "IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS", "CLOSE_CHUNK_SIZE",
-                "CLOSE_CHUNK_LEASE_SECONDS"):
+                "CLOSE_CHUNK_LEASE_SECONDS", "IMPORT_MAX_UNCOMPRESSED_BYTES", "IMPORT_MAX_COMPRESSION_RATIO"):
         limit = value.get(key, DEFAULTS[key])
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
             problems.append(Error(f"CADRE_POLICY['{key}'] must be a positive whole number, not {limit!r}.",
@@ -204,4 +204,36 @@ def check_sign_in(app_configs=None, **kwargs):
                                 "is not in MIDDLEWARE: learners keep their initial passwords.",
                                 hint="Let plugin_settings add it after AuthenticationMiddleware.",
                                 id="cadre_policy.W006"))
+    return problems
+
+
+@register(Tags.security)
+def check_throttles(app_configs=None, **kwargs):
+    """
+    E010 a rate in THROTTLE_RATES that DRF cannot read, or a THROTTLE_CACHE that is not
+    a configured cache (the throttles would fail on the first request, not at start-up).
+    """
+    from rest_framework.throttling import SimpleRateThrottle
+
+    value = _configured()
+    if not isinstance(value, dict):
+        return []
+    problems = []
+    rates = value.get("THROTTLE_RATES", DEFAULTS["THROTTLE_RATES"])
+    if not isinstance(rates, dict):
+        rates = {"(THROTTLE_RATES)": rates}
+    for scope, rate in rates.items():
+        try:
+            if rate is not None:
+                num, _period = rate.split("/")
+                if int(num) <= 0:
+                    raise ValueError(rate)
+                SimpleRateThrottle.parse_rate(None, rate)
+        except (AttributeError, KeyError, ValueError, TypeError):
+            problems.append(Error(f"CADRE_POLICY['THROTTLE_RATES'][{scope!r}] = {rate!r} is not a rate such as "
+                                  "'30/min' (or None to switch it off).", id="cadre_policy.E010"))
+    alias = value.get("THROTTLE_CACHE", DEFAULTS["THROTTLE_CACHE"])
+    if alias not in getattr(settings, "CACHES", {"default": {}}):
+        problems.append(Error(f"CADRE_POLICY['THROTTLE_CACHE'] = {alias!r} is not a key of CACHES.",
+                              id="cadre_policy.E010"))
     return problems

@@ -32,6 +32,7 @@ from cadre_policy_plugin.rules import (
     parse_year_input,
     validate_file,
 )
+from cadre_policy_plugin.rules.bounded import MAX_DOCUMENT_CHARS, DocumentError, load_json
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -42,22 +43,25 @@ class CliError(Exception):
 
 
 def _read_json(path):
+    """The learner's year as data: at most MAX_DOCUMENT_CHARS of UTF-8 JSON, bounded depth and numbers."""
     try:
         if path in (None, "-"):
-            text = sys.stdin.read()
             name = "standard input"
+            stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+            raw = stream.read(MAX_DOCUMENT_CHARS * 4 + 1) if stream else sys.stdin.read(MAX_DOCUMENT_CHARS + 1)
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
             name = path
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_DOCUMENT_CHARS * 4 + 1)
     except OSError as exc:
         raise CliError(f"{path}: cannot read the file: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path}: not UTF-8 text") from exc
+    if len(raw) > MAX_DOCUMENT_CHARS * (4 if isinstance(raw, bytes) else 1):
+        raise CliError(f"{name}: larger than {MAX_DOCUMENT_CHARS} characters")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name}: not UTF-8 text") from exc
+    return load_json(text, name)
 
 
 def _dump(document):
@@ -157,6 +161,8 @@ def main(argv=None):
         return args.handler(args)
     except InputError as exc:
         print(f"cadre-hours: bad input: {exc.location}: {exc.message}", file=sys.stderr)
+    except DocumentError as exc:
+        print(f"cadre-hours: {exc.location}: {exc.message}", file=sys.stderr)
     except RulesError as exc:
         print(f"cadre-hours: {exc}", file=sys.stderr)
     except CliError as exc:

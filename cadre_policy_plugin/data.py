@@ -71,6 +71,25 @@ class RegistryIdentity:
 
 
 @dataclass(frozen=True)
+class IdentityCorrectionData:
+    """
+    One identity correction, as the sync adapter sends it: ``user_id``'s records move
+    at the registry from ``old_id_number`` to ``new_id_number`` (``kind`` "correct" or
+    "merge"; for a merge ``into_user_id`` is the account that stays).
+
+    .. pii: both numbers are national ID numbers; callers must never log them.
+    """
+
+    uuid: str
+    kind: str
+    user_id: int
+    into_user_id: int | None
+    old_id_number: str
+    new_id_number: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class YearTotals:
     """A learner's ledger totals for one academic year (used by reconciliation)."""
 

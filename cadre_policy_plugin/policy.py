@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -27,14 +26,20 @@ class NoPolicyError(LookupError):
 
 
 def parse_overlay(text):
-    """YAML (a superset of JSON) to a dict; empty text is no overlay."""
-    if not (text or "").strip():
-        return None
+    """
+    YAML (a superset of JSON) to a dict; empty text is no overlay.  Read within the
+    limits of ``rules.bounded`` (size, no aliases, depth, text only), so an alias bomb
+    typed into the admin or the console costs nothing.
+    """
+    from cadre_policy_plugin import rules
+
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = rules.parse_overlay_text(text)
+    except rules.PackError as exc:
         raise ValidationError(_("The overlay is not valid YAML or JSON: %(error)s"),
-                              params={"error": exc}, code="overlay_syntax") from None
+                              params={"error": f"{exc.location}: {exc.message}"}, code="overlay_syntax") from None
+    if data is None:
+        return None
     if not isinstance(data, dict):
         raise ValidationError(_("The overlay must be a mapping of pack settings."), code="overlay_shape")
     return data

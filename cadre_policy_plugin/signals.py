@@ -14,6 +14,11 @@ from django.dispatch import Signal
 # Sent with: entry=LedgerEntryData
 ledger_entry_recorded = Signal()
 
+# Sent inside the transaction that corrects a learner's ID number or merges two accounts
+# of one person, with: correction=IdentityCorrectionData (the sync adapter queues the
+# registry transfer in the same transaction).
+registry_identity_corrected = Signal()
+
 # Sent after a learner's year status is recomputed (not necessarily changed), with:
 # user_id=int, year=int, met=bool, previously_met=bool|None, policy_key=str
 year_status_recomputed = Signal()

@@ -6,7 +6,8 @@ the certificate PDF.
 Every page is rendered with :func:`pages.render_page`, so it wears the host's chrome
 (the LMS header, the sandbox's) and its language switch.  The verification page
 confirms a code without any ID number: name, unit, year, hours and serial are what the
-certificate itself shows.  A PDF is served to its owner and to administrators of the
+certificate itself shows.  Attempts are rate-limited per client (``throttling``):
+guessing codes meets a 429.  A PDF is served to its owner and to administrators of the
 owner's unit; anyone else gets 404 (never a hint that it exists).
 """
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from cadre_policy_plugin.models.courses import Category, Topic
 from cadre_policy_plugin.pages import render_page
 from cadre_policy_plugin.services import scope
 from cadre_policy_plugin.services.learner_home import COURSE_STATES
+from cadre_policy_plugin.throttling import VERIFY_SCOPE, rate_limited
 
 
 def _state_choices():
@@ -74,6 +76,7 @@ def hours_statement_pdf(request, year):
 
 
 @require_GET
+@rate_limited(VERIFY_SCOPE, when=lambda request: bool(request.GET.get("code", "").strip()))
 def verify_certificate(request):
     """The public check of a verification code (case, spaces and dashes do not matter)."""
     code = request.GET.get("code", "").strip()[:64]

@@ -5,6 +5,7 @@ from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
 
 #: dispatch_uid of the outbox receiver (connected once, however often ready() runs).
 OUTBOX_RECEIVER_UID = "cadre_sync.outbox.on_ledger_entry_recorded"
+TRANSFER_RECEIVER_UID = "cadre_sync.outbox.on_registry_identity_corrected"
 
 
 class SyncAdapterConfig(AppConfig):
@@ -36,8 +37,9 @@ class SyncAdapterConfig(AppConfig):
         against any ledger that sends ``ledger_entry_recorded`` with LedgerEntryData.
         """
         # pylint: disable=import-outside-toplevel,unused-import
-        from cadre_policy_plugin.signals import ledger_entry_recorded
+        from cadre_policy_plugin.signals import ledger_entry_recorded, registry_identity_corrected
         from sync_adapter import checks  # noqa: F401 - registers the system checks
-        from sync_adapter.outbox import on_ledger_entry_recorded
+        from sync_adapter.outbox import on_ledger_entry_recorded, on_registry_identity_corrected
 
         ledger_entry_recorded.connect(on_ledger_entry_recorded, dispatch_uid=OUTBOX_RECEIVER_UID)
+        registry_identity_corrected.connect(on_registry_identity_corrected, dispatch_uid=TRANSFER_RECEIVER_UID)

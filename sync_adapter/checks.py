@@ -61,7 +61,8 @@ def check_sync_settings(app_configs=None, **kwargs):  # pylint: disable=unused-a
             errors.append(Error("CADRE_SYNC['LEASE_SECONDS'] must exceed twice CONNECT_TIMEOUT + READ_TIMEOUT, "
                                 "or a slow request outlives its lease and the batch is sent twice.",
                                 id="cadre_sync.E006"))
-    for name in ("IDENTITY_BATCH_PROVIDER", "IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER", "LEDGER_ENTRY_PROVIDER"):
+    for name in ("IDENTITY_BATCH_PROVIDER", "IDENTITY_PROVIDER", "YEAR_TOTALS_PROVIDER", "LEDGER_ENTRY_PROVIDER",
+                 "TRANSFER_PROVIDER", "CORRECTIONS_PROVIDER"):
         if not config.get(name) and name == "IDENTITY_BATCH_PROVIDER":
             continue
         _, problem = _importable(config[name])

@@ -4,7 +4,9 @@ Draining the outbox: claim a batch, build records, send, apply each record's res
 Only the records that failed are retried, each on its own backoff; a batch is never
 re-sent as a whole.  What happens to a record (ADR 0030):
 
-* delivered (new, duplicate or conflict) -> ``delivered`` with the receipt id;
+* delivered (new or duplicate) -> ``delivered`` with the receipt id;
+* conflict (the registry holds a different body under the key) -> ``review``: never
+  counted as delivered until a person decides (``cadre_sync_conflicts``, issue 13);
 * rejected (4xx, per-record refusal, unbuildable payload, no identity) -> dead letter;
 * transient failure -> ``attempts + 1`` and ``next_attempt_at`` pushed back by an
   exponential delay with jitter; at ``MAX_ATTEMPTS`` -> dead letter
@@ -27,7 +29,7 @@ from sync_adapter import claims
 from sync_adapter.adapters import get_adapter
 from sync_adapter.adapters.base import OutgoingRecord, PayloadError, RecordResult, ResultKind
 from sync_adapter.conf import sync_config
-from sync_adapter.models import DeliveryOutcome, OutboxRecord, OutboxStatus
+from sync_adapter.models import DeliveryOutcome, OutboxKind, OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class DrainReport:
     batches: int = 0
     claimed: int = 0
     delivered: int = 0
+    review: int = 0
     dead: int = 0
     retried: int = 0
     rate_limited: int = 0
@@ -124,6 +127,38 @@ def build_records(adapter, rows, config):
     return records, failures
 
 
+def build_transfers(adapter, rows, config):
+    """
+    Turn claimed transfer rows into outgoing transfers; return ``(transfers, failures)``.
+
+    The correction (with both ID numbers) and the person's current identity are read
+    at send time, like a record's identity, so the outbox never holds an ID number.
+    """
+    corrections = import_string(config["TRANSFER_PROVIDER"])
+    provider = import_string(config["IDENTITY_PROVIDER"])
+    transfers, failures = [], {}
+    for row in rows:
+        try:
+            correction = corrections(row.payload.get("correction"))
+            if correction is None:
+                raise LookupError("no such correction")
+            identity = provider(correction.into_user_id or correction.user_id)
+        except (LookupError, ValueError, ObjectDoesNotExist) as exc:
+            failures[row.idempotency_key] = (ResultKind.REJECTED, "no_registry_identity", type(exc).__name__)
+            continue
+        except Exception as exc:  # pylint: disable=broad-except
+            log.error("Transfer provider failed for user %s: %s", row.user_id, type(exc).__name__)
+            failures[row.idempotency_key] = (ResultKind.RETRY, "identity_error", type(exc).__name__)
+            continue
+        try:
+            body = adapter.build_transfer(row.idempotency_key, correction, identity)
+        except PayloadError as exc:
+            failures[row.idempotency_key] = (ResultKind.REJECTED, exc.code, exc.detail)
+            continue
+        transfers.append(OutgoingRecord(row.idempotency_key, body))
+    return transfers, failures
+
+
 def _plan(row, result, config, now):
     """
     ``(group, changes, receipt)`` for one row: rows with the same group get the same
@@ -131,6 +166,12 @@ def _plan(row, result, config, now):
     """
     kind = result.kind if result else ResultKind.NOT_SENT
     released = {"claimed_by": "", "lease_until": None}
+    if kind == ResultKind.DELIVERED and result.outcome == DeliveryOutcome.CONFLICT:
+        # The registry kept a different body under this key: not delivered until a
+        # person decides (the registry's copy stands, or it is sent again once fixed).
+        changes = {**released, "status": OutboxStatus.REVIEW, "outcome": DeliveryOutcome.CONFLICT,
+                   "attempts": F("attempts") + 1, "last_error": "conflict", "last_error_detail": result.code[:500]}
+        return ("review",), changes, result.receipt_id
     if kind == ResultKind.DELIVERED:
         # claimed_by is kept on delivered rows: it names the worker that sent them.
         outcome = result.outcome or DeliveryOutcome.ACCEPTED
@@ -220,8 +261,13 @@ def _store_receipts(token, pairs, chunk=100):
 
 def deliver_claimed(adapter, token, rows, config, report):
     """Send one claimed batch and record the results; return a reason to stop, or ''."""
-    records, failures = build_records(adapter, rows, config)
+    transfer_rows = [row for row in rows if row.kind == OutboxKind.TRANSFER]
+    records, failures = build_records(adapter, [row for row in rows if row.kind != OutboxKind.TRANSFER], config)
+    transfers, transfer_failures = build_transfers(adapter, transfer_rows, config)
+    failures.update(transfer_failures)
     results = adapter.send(records) if records else []
+    if transfers:
+        results.extend(adapter.send_transfers(transfers))
     for key, (kind, code, detail) in failures.items():
         results.append(RecordResult(key, kind, code=code, detail=detail))
     apply_results(token, rows, results, config, report)
@@ -276,6 +322,7 @@ def drain(*, time_limit=None, max_batches=None, batch_size=None, adapter=None, c
             break
     # An empty drain every few seconds is routine: only a drain that did something is news.
     level = logging.DEBUG if report.batches == 0 else logging.INFO
-    log.log(level, "Drain finished (%s): %s batches, %s delivered, %s retried, %s dead, %s rate-limited",
-            report.stopped, report.batches, report.delivered, report.retried, report.dead, report.rate_limited)
+    log.log(level, "Drain finished (%s): %s batches, %s delivered, %s to review, %s retried, %s dead, %s rate-limited",
+            report.stopped, report.batches, report.delivered, report.review, report.retried, report.dead,
+            report.rate_limited)
     return report

@@ -3,7 +3,11 @@ The outbox: one row per ledger change, written in the ledger's own transaction.
 
 A row is never deleted by this app: it moves ``pending`` -> ``delivered``, or
 ``pending`` -> ``dead`` (a dead letter, kept with its reason until someone replays
-it).  No personal data is stored here: the registry identity (ID number, name) is
+it), or ``pending`` -> ``review`` when the registry answered ``conflict`` (it holds a
+different body under the key): that is never taken as delivered until a person
+decides (``cadre_sync_conflicts``).  A row is a ledger record or, ``kind="transfer"``,
+an identity correction (the registry re-files a person's records under a new ID
+number, issue 13).  No personal data is stored here: the registry identity (ID number, name) is
 looked up at send time, so the outbox holds only the ledger facts.
 """
 from django.db import models
@@ -17,6 +21,21 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     DEAD = "dead", _("Dead letter")
+    REVIEW = "review", _("Conflict: waiting for a person's decision")
+
+
+class OutboxKind(models.TextChoices):
+    """What a row carries to the registry."""
+
+    RECORD = "record", _("Ledger record")
+    TRANSFER = "transfer", _("Identity transfer (ID number corrected, accounts merged)")
+
+
+class ConflictDecision(models.TextChoices):
+    """What a person decided about a conflict."""
+
+    ACCEPT = "accept", _("The registry's copy stands: marked delivered")
+    RESEND = "resend", _("Sent again (after the cause was fixed)")
 
 
 class DeliveryOutcome(models.TextChoices):
@@ -38,6 +57,7 @@ class OutboxRecord(models.Model):
     """
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OutboxKind.choices, default=OutboxKind.RECORD)
     entry_uuid = models.CharField(_("ledger entry"), max_length=64, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     user_id = models.BigIntegerField(_("learner (user id)"), db_index=True)
@@ -64,6 +84,12 @@ class OutboxRecord(models.Model):
     dead_at = models.DateTimeField(_("gave up at"), null=True, blank=True)
     replay_count = models.PositiveIntegerField(_("replays"), default=0)
     requeue_count = models.PositiveIntegerField(_("re-queues"), default=0)
+    # A conflict's decision: who (username), when, what and why.
+    decision = models.CharField(_("decision"), max_length=16, choices=ConflictDecision.choices, blank=True,
+                                default="")
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True, default="")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
 
     class Meta:
         app_label = "cadre_sync"

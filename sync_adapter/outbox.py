@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sync_adapter.conf import sync_setting
 from sync_adapter.filing import filed_year
-from sync_adapter.models import OutboxRecord, OutboxStatus
+from sync_adapter.models import OutboxKind, OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,45 @@ def on_ledger_entry_recorded(sender, entry=None, **kwargs):  # pylint: disable=u
         log.warning("ledger_entry_recorded sent without an entry by %s", sender)
         return
     enqueue(entry)
+
+
+def transfer_key(correction_uuid):
+    """The registry's key for one identity transfer (deterministic: re-sends are harmless)."""
+    return hashlib.sha256(f"cadre-transfer:{correction_uuid}".encode()).hexdigest()
+
+
+def enqueue_transfer(correction):
+    """
+    Write the outbox row that re-files ``correction.user_id``'s records at the registry.
+
+    Call it inside the correction's transaction.  No ID number is stored: the row holds
+    the correction's uuid and the adapter asks the plugin for the numbers at send time.
+    A learner's transfers go in the order they were made: each names the previous one
+    in ``reverses_uuid``, which the claim holds back until that one is delivered.
+    """
+    key = transfer_key(correction.uuid)
+    existing = OutboxRecord.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    previous = (OutboxRecord.objects.filter(kind=OutboxKind.TRANSFER, user_id=correction.user_id)
+                .order_by("-id").values_list("entry_uuid", flat=True).first())
+    row = OutboxRecord.objects.create(
+        idempotency_key=key, kind=OutboxKind.TRANSFER, entry_uuid=f"transfer:{correction.uuid}",
+        user_id=correction.user_id, academic_year=None, reverses_uuid=previous or "",
+        payload={"correction": str(correction.uuid), "kind": correction.kind,
+                 "into_user_id": correction.into_user_id},
+    )
+    if sync_setting("KICK_ON_COMMIT"):
+        transaction.on_commit(_kick)
+    return row
+
+
+def on_registry_identity_corrected(sender, correction=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver of ``cadre_policy_plugin.signals.registry_identity_corrected``."""
+    if correction is None:
+        log.warning("registry_identity_corrected sent without a correction by %s", sender)
+        return
+    enqueue_transfer(correction)
 
 
 def requeue(rows, *, reason="requeue"):

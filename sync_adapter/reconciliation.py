@@ -18,7 +18,7 @@ from sync_adapter.adapters import get_adapter
 from sync_adapter.adapters.base import PayloadError
 from sync_adapter.conf import sync_config
 from sync_adapter.delivery import identities_for
-from sync_adapter.models import OutboxRecord, OutboxStatus
+from sync_adapter.models import OutboxKind, OutboxRecord, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,10 @@ class ReconcileReport:
     def clean(self):
         return not self.differences
 
+    @property
+    def requeue_total(self):
+        return self.requeued + self.enqueued
+
 
 def learner_years(*, year=None, user_ids=None):
     """The (user_id, academic_year) pairs to check, from the outbox."""
@@ -76,28 +80,56 @@ def learner_years(*, year=None, user_ids=None):
     return list(rows.values_list("user_id", "academic_year").distinct().order_by("user_id", "academic_year"))
 
 
+@dataclasses.dataclass(frozen=True)
+class PersonYearTotals:
+    """The ledger totals of every account filed under one person, for one year."""
+
+    hours: Decimal
+    credits: Decimal
+    entry_count: int
+    entry_uuids: tuple = ()
+
+
+def _person_totals(totals_of, user_ids, year):
+    parts = [totals_of(user_id, year) for user_id in user_ids]
+    return PersonYearTotals(
+        hours=sum((Decimal(part.hours) for part in parts), Decimal(0)),
+        credits=sum((Decimal(part.credits) for part in parts), Decimal(0)),
+        entry_count=sum(part.entry_count for part in parts),
+        entry_uuids=tuple(uuid for part in parts for uuid in (part.entry_uuids or ())))
+
+
 def reconcile(*, year=None, user_ids=None, requeue=False, config=None, adapter=None):
-    """Check every learner-year; return a :class:`ReconcileReport`."""
+    """
+    Check every person-year; return a :class:`ReconcileReport`.
+
+    The registry files by person (ID number), so accounts filed under one person (two
+    accounts merged) are compared together: their ledgers added up against what the
+    registry holds for that number.  After identity corrections, nothing may be left
+    under an old number (unless a learner checked in this run holds it now).
+    """
     config = config or sync_config()
     adapter = adapter or get_adapter(config)
     totals_of = import_string(config["YEAR_TOTALS_PROVIDER"])
     report = ReconcileReport()
     pairs = learner_years(year=year, user_ids=user_ids)
-    for start in range(0, len(pairs), QUERY_CHUNK):
-        chunk = pairs[start:start + QUERY_CHUNK]
-        queries, ok_pairs = [], []
-        identities = identities_for([user_id for user_id, _year in chunk], config)
-        for user_id, academic_year in chunk:
-            identity = identities[user_id]
-            if isinstance(identity, Exception):
-                report.differences.append(_no_identity(user_id, academic_year, identity))
-                continue
-            queries.append((identity, academic_year))
-            ok_pairs.append((user_id, academic_year))
-        registry = adapter.fetch_totals(queries) if queries else []
-        for (user_id, academic_year), held in zip(ok_pairs, registry):
+    identities, people = {}, {}
+    users = sorted({user_id for user_id, _year in pairs})
+    for start in range(0, len(users), QUERY_CHUNK):
+        identities.update(identities_for(users[start:start + QUERY_CHUNK], config))
+    for user_id, academic_year in pairs:
+        identity = identities[user_id]
+        if isinstance(identity, Exception):
+            report.differences.append(_no_identity(user_id, academic_year, identity))
+            continue
+        people.setdefault((identity.id_number, academic_year), (identity, []))[1].append(user_id)
+    items = list(people.items())
+    for start in range(0, len(items), QUERY_CHUNK):
+        chunk = items[start:start + QUERY_CHUNK]
+        registry = adapter.fetch_totals([(identity, academic_year) for (_n, academic_year), (identity, _u) in chunk])
+        for ((_number, academic_year), (_identity, users)), held in zip(chunk, registry):
             report.checked += 1
-            diff = compare(totals_of(user_id, academic_year), held, user_id, academic_year)
+            diff = compare(_person_totals(totals_of, users, academic_year), held, users[0], academic_year)
             if diff is None:
                 continue
             _explain_missing(diff)
@@ -107,9 +139,47 @@ def reconcile(*, year=None, user_ids=None, requeue=False, config=None, adapter=N
                 report.requeued += requeued
                 report.enqueued += enqueued
             report.differences.append(diff)
-    log.info("Reconciliation checked %s learner-years, %s differ, %s re-queued",
-             report.checked, len(report.differences), report.requeued + report.enqueued)
+    _check_old_identities(report, adapter, config, identities, people)
+    log.info("Reconciliation checked %s person-years, %s differ, %s re-queued",
+             report.checked, len(report.differences), report.requeue_total)
     return report
+
+
+def _check_old_identities(report, adapter, config, identities, people):
+    """
+    A difference for every record still filed under an ID number a delivered
+    correction moved away from (issue 13: the registry held 7 of 12 hours under the
+    old number for ever).  A transfer still in the outbox is in flight, not a fault.
+    """
+    user_ids = [user_id for user_id, identity in identities.items() if not isinstance(identity, Exception)]
+    if not user_ids:
+        return
+    corrections = import_string(config["CORRECTIONS_PROVIDER"])(user_ids)
+    in_use = {number for number, _year in people}
+    delivered = set(OutboxRecord.objects.filter(
+        kind=OutboxKind.TRANSFER, status=OutboxStatus.DELIVERED,
+        entry_uuid__in=[f"transfer:{c.uuid}" for c in corrections]).values_list("entry_uuid", flat=True))
+    years = sorted({year for _number, year in people})
+    queries, owners = [], []
+    for correction in corrections:
+        if correction.old_id_number in in_use:
+            continue
+        old = dataclasses.replace(identities[correction.user_id], id_number=correction.old_id_number)
+        for year in years:
+            queries.append((old, year))
+            owners.append((correction, year))
+    zero = Decimal(0)
+    for start in range(0, len(queries), QUERY_CHUNK):
+        held_chunk = adapter.fetch_totals(queries[start:start + QUERY_CHUNK])
+        for (correction, year), held in zip(owners[start:start + QUERY_CHUNK], held_chunk):
+            if held is None or not held.record_count:
+                continue
+            pending = f"transfer:{correction.uuid}" not in delivered
+            report.differences.append(Difference(
+                correction.user_id, year, zero, held.hours, zero, held.credits, 0, held.record_count,
+                unexpected=tuple(sorted(held.record_ids)),
+                in_flight=(f"transfer:{correction.uuid}",) if pending else (),
+                error="records_under_old_identity"))
 
 
 def _no_identity(user_id, year, exc):

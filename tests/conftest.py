@@ -50,3 +50,15 @@ def _celery_reads_django_settings():
 
     current_app.config_from_object("django.conf:settings", namespace="CELERY")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no requests counted (the throttles keep counts in the cache)."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import caches
+
+        caches["default"].clear()

@@ -6,7 +6,9 @@ The add form takes the learner's account by its exact user name, resolved among 
 accounts that may get a profile (``roles.accounts_for_new_profile``: no staff,
 superuser or academy account, none that already has one), so the page
 never lists the platform's accounts.  The change form shows only the masked number
-(a wrong number is corrected by entering a new one in ``new_id_number``); a full,
+(a wrong number is corrected by entering a new one in ``new_id_number`` with a reason:
+not a field edit, it goes through ``api.correct_id_number``, which records it and
+queues the transfer of the learner's records at the registry, issue 13); a full,
 valid ID number typed in the search box is looked up through its keyed hash (the page
 then carries the hash, not the number), never by a part of it.  Approving, and every
 other change, is audited with masked values only.
@@ -18,7 +20,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cadre_policy_plugin import api, identity
 from cadre_policy_plugin.admin.scoping import AcademyAdminMixin, AccountField, person
+from cadre_policy_plugin.conf import id_hash_key
 from cadre_policy_plugin.models import LearnerProfile
 from cadre_policy_plugin.models.learners import validate_id_number, validate_mobile
 from cadre_policy_plugin.services import accounts, roles
@@ -55,7 +59,10 @@ class LearnerProfileAddForm(forms.ModelForm):
 class LearnerProfileChangeForm(forms.ModelForm):
     new_id_number = forms.CharField(label=_("new ID number"), required=False, max_length=18,
                                     validators=[validate_id_number], widget=id_number_widget(),
-                                    help_text=_("Only to correct a wrong number; the current one is never shown."))
+                                    help_text=_("Only to correct a wrong number; the current one is never shown. "
+                                                "The registry re-files the learner's records under the new number."))
+    correction_reason = forms.CharField(label=_("reason for the correction"), required=False, max_length=2000,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
     new_mobile = forms.CharField(label=_("new mobile number"), required=False, max_length=11,
                                  validators=[validate_mobile],
                                  help_text=_("Only to change the number; the current one is shown masked."))
@@ -66,17 +73,23 @@ class LearnerProfileChangeForm(forms.ModelForm):
         fields = [name for name in PROFILE_FIELDS if name != "mobile"]
 
     def save(self, commit=True):
-        if self.cleaned_data.get("new_id_number"):
-            self.instance.id_number = self.cleaned_data["new_id_number"]
+        # The ID number is not set here: the admin corrects it through the api (save_model).
         if self.cleaned_data.get("new_mobile"):
             self.instance.mobile = self.cleaned_data["new_mobile"]
         return super().save(commit)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("new_id_number"):
-            self.instance.id_number = cleaned["new_id_number"]
-            self.instance.clean()  # one person, one account
+        new = cleaned.get("new_id_number")
+        if new:
+            if not (cleaned.get("correction_reason") or "").strip():
+                self.add_error("correction_reason", _("A reason is required to correct an identity."))
+            digest = identity.hash_id_number(new, id_hash_key())
+            if identity.normalize_id_number(new) == self.instance.id_number:
+                self.add_error("new_id_number", _("This is already the learner's ID number."))
+            elif LearnerProfile.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists():
+                self.add_error("new_id_number", _(
+                    "Another learner has this ID number: if both accounts are one person, merge them."))
         return cleaned
 
 
@@ -111,19 +124,24 @@ class LearnerProfileAdmin(AcademyAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["account", "real_name", "id_number", *PROFILE_FIELDS[1:]]
-        return ["account", "masked_id_number", "new_id_number", "real_name", "masked_mobile", "new_mobile",
-                *PROFILE_FIELDS[2:]]
+        return ["account", "masked_id_number", "new_id_number", "correction_reason", "real_name", "masked_mobile",
+                "new_mobile", *PROFILE_FIELDS[2:]]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         fields = [name for name in form.changed_data
-                  if name not in ("id_number", "new_id_number", "new_mobile", "mobile", "account")]
+                  if name not in ("id_number", "new_id_number", "correction_reason", "new_mobile", "mobile", "account")]
         if {"mobile", "new_mobile"} & set(form.changed_data):
             fields.append("mobile")
-        if {"id_number", "new_id_number"} & set(form.changed_data):
+        if "id_number" in form.changed_data:
             fields.append("id_number")
-        audit(request.user, "profile.change" if change else "profile.add", target=obj, learner=obj.user,
-              detail={"fields": fields, "id_number": obj.masked_id_number})
+        if fields or not change:
+            audit(request.user, "profile.change" if change else "profile.add", target=obj, learner=obj.user,
+                  detail={"fields": fields, "id_number": obj.masked_id_number})
+        new = form.cleaned_data.get("new_id_number") if change else None
+        if new:
+            api.correct_id_number(obj.user, new, by=request.user, reason=form.cleaned_data["correction_reason"])
+            obj.refresh_from_db()
 
     @admin.action(description=_("Approve the selected learners"))
     def approve(self, request, queryset):

@@ -125,6 +125,64 @@ ZH = {
     "This kind of training is not counted by this policy.": "本政策不认定此类学时。",
     "This entry counted for no academic year when it was recorded.": "该记录登记时未计入任何学年。",
     "why not counted": "未计入原因",
+    # Bad input and rate limits (issue 13).
+    "Only to correct a wrong number; the current one is never shown. The registry re-files the learner's "
+    "records under the new number.":
+        '仅用于更正错误的号码；当前号码不会完整显示。登记系统会把该学员的记录改存到新号码下。',
+    'reason for the correction':
+        '更正理由',
+    'A reason is required to correct an identity.':
+        '更正身份信息必须填写理由。',
+    "This is already the learner's ID number.":
+        '这已经是该学员的身份证号码。',
+    'Another learner has this ID number: if both accounts are one person, merge them.':
+        '另一名学员使用此身份证号码：如两个帐户属于同一人，请合并帐户。',
+    'ID number corrected':
+        '已更正身份证号码',
+    'Accounts of one person merged':
+        '同一人的帐户已合并',
+    'merged into':
+        '合并到',
+    'old ID number':
+        '原身份证号码',
+    'identity correction':
+        '身份更正',
+    'identity corrections':
+        '身份更正',
+    'The document is not a readable %(kind)s file.':
+        '该文件不是可读取的 %(kind)s 文件。',
+    'Encrypted PDF documents cannot be checked; upload one without a password.':
+        '加密的 PDF 文件无法核验，请上传未设密码的文件。',
+    'A PDF document has 1 to %(limit)s pages.':
+        'PDF 文件应为 1 至 %(limit)s 页。',
+    'The image has more than %(limit)s pixels.':
+        '图片超过 %(limit)s 像素。',
+    'An account cannot be merged into itself.':
+        '帐户不能合并到其自身。',
+    'One of these accounts is already merged into another.':
+        '其中一个帐户已合并到其他帐户。',
+    'The date %(value)s is outside the plausible range %(earliest)s to %(latest)s.':
+        '日期 %(value)s 超出合理范围（%(earliest)s 至 %(latest)s）。',
+    'Amounts are less than %(limit)s.':
+        '数量必须小于 %(limit)s。',
+    'Amounts have at most %(places)s decimal places.':
+        '数量最多保留 %(places)s 位小数。',
+    'The text holds a control character (such as NUL); type it again as plain text.':
+        '文本含有控制字符（如 NUL），请以纯文本重新输入。',
+    'The file has more than %(limit)s rows; at most %(limit)s are imported at once.':
+        '文件超过 %(limit)s 行；一次最多导入 %(limit)s 行。',
+    'Row %(row)s cannot be read: a cell is longer than %(limit)s characters or a quote is not closed.':
+        '第 %(row)s 行无法读取：单元格超过 %(limit)s 个字符，或引号未闭合。',
+    'The workbook unpacks to %(size)s bytes; at most %(limit)s are read.':
+        '该工作簿解压后为 %(size)s 字节；最多读取 %(limit)s 字节。',
+    'The workbook is compressed %(ratio)s times, more than a spreadsheet can be (at most %(limit)s): it is refused unread.':
+        '该工作簿压缩比为 %(ratio)s 倍，超出电子表格的正常范围（最多 %(limit)s 倍），未读取即拒绝。',
+    'The workbook holds XML with a document type declaration or in an unexpected encoding; save it again from '
+    'a spreadsheet program.':
+        '该工作簿含有带文档类型声明或编码异常的 XML，请用电子表格软件重新保存。',
+    'The cell is longer than %(limit)s characters.':
+        '单元格超过 %(limit)s 个字符。',
+    "Too many requests. Please wait %(seconds)s seconds and try again.": "请求过于频繁。请等待 %(seconds)s 秒后再试。",
     # The console and the plugin's page chrome.
     "Unit administration": "单位管理",
     "My units": "我管理的单位",

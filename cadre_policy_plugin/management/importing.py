@@ -10,6 +10,10 @@ from abc import ABCMeta, abstractmethod
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+#: Exit status when the database cannot be used (1 is "the file has errors").
+EXIT_UNREACHABLE = 3
 
 
 def load_admin(username):
@@ -64,12 +68,17 @@ class ImportCommand(BaseCommand, metaclass=ABCMeta):
         """Run this command's import and return its row report (each subclass names its import)."""
 
     def handle(self, *args, **options):
-        admin = load_admin(options["admin"])
         data = read_file(options["file"])
         try:
+            admin = load_admin(options["admin"])
             report = self.run_import(data, options["file"], admin, options)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
+        except DatabaseError as exc:
+            # One line, never a traceback; nothing was written (the import is one transaction).
+            raise CommandError(f"the database cannot be used: {type(exc).__name__}: "
+                               f"{(str(exc).splitlines() or [''])[0][:200]}; nothing was written",
+                               returncode=EXIT_UNREACHABLE) from None
         print_report(self, report, options["json"])

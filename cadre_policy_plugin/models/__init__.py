@@ -18,6 +18,7 @@ from cadre_policy_plugin.models.courses import (
 )
 from cadre_policy_plugin.models.declarations import DeclarationKind, DeclarationStatus, HoursDeclaration
 from cadre_policy_plugin.models.documents import DocumentImmutableError, EvidenceDocument, EvidenceOwner
+from cadre_policy_plugin.models.identity import CorrectionImmutableError, CorrectionKind, IdentityCorrection
 from cadre_policy_plugin.models.learners import (
     LEAVING_STATUSES,
     LearnerProfile,
@@ -47,6 +48,8 @@ __all__ = [
     "CloseChunk",
     "CloseJob",
     "CourseCreditSpec",
+    "CorrectionImmutableError",
+    "CorrectionKind",
     "CoursePassing",
     "CreditBlock",
     "DeclarationKind",
@@ -56,6 +59,7 @@ __all__ = [
     "EvidenceOwner",
     "EvidenceType",
     "HoursDeclaration",
+    "IdentityCorrection",
     "LearnerProfile",
     "LearnerStatus",
     "LedgerEntry",

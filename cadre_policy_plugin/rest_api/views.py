@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from cadre_policy_plugin import api
 from cadre_policy_plugin.models import LearnerProfile, LedgerEntry, OrgNode
 from cadre_policy_plugin.rest_api.encoding import jsonable
+from cadre_policy_plugin.rest_api.parsers import BoundedJSONParser
 from cadre_policy_plugin.rest_api.permissions import IsUnitAdministrator
 from cadre_policy_plugin.rest_api.serializers import AddEntrySerializer, RevokeSerializer
 from cadre_policy_plugin.services import scope
@@ -107,6 +109,7 @@ class LearnerEntriesView(APIView):
     """POST: add an entry (back-fill, offline training, self-study, lecturing, live class) with a reason."""
 
     permission_classes = [IsUnitAdministrator]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     def post(self, request, user_id):
         learner = _learner_in_scope(request, user_id, write=True)
@@ -131,6 +134,7 @@ class RevokeEntryView(APIView):
     """POST ``{"reason": ...}``: reverse an entry of a learner in the caller's subtree."""
 
     permission_classes = [IsUnitAdministrator]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     def post(self, request, entry_uuid):
         row = LedgerEntry.objects.select_related("user").filter(uuid=entry_uuid).first()

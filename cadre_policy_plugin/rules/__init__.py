@@ -11,7 +11,16 @@ from .cycle import CycleStatus, evaluate_cycle
 from .errors import InputError, PackError, RulesError
 from .evaluate import evaluate, proration_factor
 from .model import Assessment, Entry, EntryResult, Learner, Period, Requirement, YearInput, YearStatus
-from .pack import Pack, PackRegistry, apply_overlay, available_packs, load_overlay_file, load_pack, validate_file
+from .pack import (
+    Pack,
+    PackRegistry,
+    apply_overlay,
+    available_packs,
+    load_overlay_file,
+    load_pack,
+    parse_overlay_text,
+    validate_file,
+)
 from .windows import CalendarPosition, academic_year_for, calendar_position, period
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "evaluate_cycle",
     "load_overlay_file",
     "load_pack",
+    "parse_overlay_text",
     "parse_year_input",
     "period",
     "proration_factor",

@@ -22,6 +22,7 @@ from importlib import resources
 import yaml
 from jsonschema import Draft202012Validator
 
+from .bounded import MAX_DOCUMENT_CHARS, DocumentError, load_json, load_yaml
 from .decimals import fraction, to_decimal
 from .errors import PackError
 from .vocabulary import RANKS
@@ -286,19 +287,36 @@ class Pack:
 
 
 def _read_document(path):
+    """
+    A pack or overlay file as data, within the limits of :mod:`.bounded` (size, no
+    aliases, depth, text only); every refusal is a ``PackError`` with a location.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            text = handle.read(MAX_DOCUMENT_CHARS + 1)
     except OSError as exc:
         raise PackError(path, f"cannot read the file: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise PackError(path, "not UTF-8 text (a binary file?)") from None
     try:
         if path.endswith(".json"):
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else path
-        raise PackError(where, f"not valid YAML/JSON: {getattr(exc, 'problem', None) or exc}") from exc
+            return load_json(text, path)
+        return load_yaml(text, path)
+    except DocumentError as exc:
+        raise PackError(exc.location, exc.message) from None
+
+
+def parse_overlay_text(text, origin="(overlay)"):
+    """
+    An overlay typed into a form (the admin, the console) as data; ``PackError`` for
+    text beyond the limits or not YAML/JSON, ``None`` for empty text.
+    """
+    if not (text or "").strip():
+        return None
+    try:
+        return load_yaml(text, origin)
+    except DocumentError as exc:
+        raise PackError(exc.location, exc.message) from None
 
 
 @cache
@@ -323,6 +341,8 @@ def apply_overlay(pack, overlay, origin="(overlay)"):
     problems = overlay_problems(overlay)
     if problems:
         raise PackError(problems[0][0], f"invalid overlay {origin}: {problems[0][1]}", problems)
+    if not isinstance(overlay["extends"], str):
+        raise PackError("extends", f"overlay {origin} must name the pack it extends (a key or a region)")
     if overlay["extends"] not in (pack.key, pack.region):
         raise PackError("extends", f"overlay {origin} extends {overlay['extends']!r}, not {pack.key!r}")
     body = {key: value for key, value in overlay.items() if key not in ("extends",)}
@@ -391,19 +411,32 @@ def default_registry():
     return PackRegistry(_bundled().values())
 
 
-def load_pack(name, year=None, registry=None):
+#: Most overlay files one ``extends`` chain may pass through before reaching a pack.
+MAX_EXTENDS_CHAIN = 8
+
+
+def load_pack(name, year=None, registry=None, _chain=()):
     """
     Find a pack by key (``anhui-2019``), by region (``anhui``: the pack in force in
     ``year``, or the newest), or by file path (a pack, or an overlay applied to its base).
+    An overlay file that ``extends`` itself, directly or through others, is refused.
     """
+    if not isinstance(name, str) or not name:
+        raise PackError("extends", "must name a pack: a key, a region or a file")
     registry = registry or default_registry()
     found = registry.get(name, year)
     if found is not None:
         return found
     if os.path.exists(name) or name.endswith((".yaml", ".yml", ".json")):
+        real = os.path.realpath(name)
+        if real in _chain:
+            raise PackError("extends", f"{name} extends itself (through {' -> '.join(_chain)})")
+        if len(_chain) >= MAX_EXTENDS_CHAIN:
+            raise PackError("extends", f"more than {MAX_EXTENDS_CHAIN} overlay files extend one another")
         data = _read_document(name)
         if isinstance(data, dict) and "extends" in data:
-            return apply_overlay(load_pack(data["extends"], year, registry), data, origin=name)
+            base = load_pack(data["extends"], year, registry, _chain=(*_chain, real))
+            return apply_overlay(base, data, origin=name)
         if not isinstance(data, dict):
             raise PackError(name, "a policy pack file must hold a mapping")
         return Pack(data, origin=name)
@@ -424,7 +457,7 @@ def validate_file(path):
         if problems:
             return problems
         try:
-            base = load_pack(data["extends"])
+            base = load_pack(data["extends"], _chain=(os.path.realpath(path),))
         except PackError as exc:
             return exc.problems
         try:

@@ -30,11 +30,11 @@ from cadre_policy_plugin import api, identity, rules
 from cadre_policy_plugin.conf import id_hash_key
 from cadre_policy_plugin.models import EvidenceType, LearnerProfile
 from cadre_policy_plugin.models.learners import ID_NUMBER_MESSAGES
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services import plausible, scope
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.reasons import reason_text
 from cadre_policy_plugin.services.roster_import import ImportReport, RowResult
-from cadre_policy_plugin.services.tabular import RowError, parse_date, read_table, text
+from cadre_policy_plugin.services.tabular import RowError, date_error_message, parse_date, read_table, text
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,8 @@ def _parse(table, nodes, report, file_sha):
                 error("category", _("The category is 必修 (required) or 选修 (elective)."))
         try:
             earned_on = parse_date(cells.get("earned_on"))
-        except ValueError:
-            error("earned_on", _("Not a date: write it as 2026-03-01."))
+        except ValueError as exc:
+            error("earned_on", date_error_message(exc))
         quantities, bad_amount = {}, False
         for key in QUANTITIES:
             try:
@@ -127,6 +127,11 @@ def _parse(table, nodes, report, file_sha):
             if value is not None:
                 if not value.is_finite() or value < 0:
                     error(key, _("Amounts are positive numbers."))
+                    bad_amount = True
+                    continue
+                problem = plausible.amount_problem(value)
+                if problem:
+                    error(key, problem)
                     bad_amount = True
                     continue
                 quantities[key] = value
@@ -180,6 +185,7 @@ def import_entries(data, filename="", *, admin, reason, dry_run=False, progress=
     report = ImportReport(kind="entries", sha256=file_sha, dry_run=dry_run)
     table = read_table(data, filename, ALIASES, required=REQUIRED)
     report.ignored_columns, report.encoding = table.ignored_columns, table.encoding
+    report.errors.extend(table.errors)
     if progress:
         progress("checking", 0, len(table.rows))
     parsed = _parse(table, nodes, report, file_sha)

@@ -4,7 +4,10 @@ read it back.
 
 Why the bytes decide the type: a file's name and the browser's ``Content-Type`` are
 whatever the uploader says; a PDF, JPEG or PNG is recognised by its first bytes, and
-the stored content type is the one recognised.  The same bytes are stored once (by
+the stored content type is the one recognised.  The first bytes are not enough (issue
+13: an HTML page behind ``%PDF-`` passed): a PDF must open in a PDF library (pypdf:
+a cross-reference table, a trailer, at least one page, not encrypted) and an image
+must decode completely (Pillow, within a pixel budget), or it is refused.  The same bytes are stored once (by
 SHA-256) and an entry credited on them carries ``evidence_ref`` = the SHA-256, so the
 ledger refuses crediting one document twice to the same learner.
 
@@ -13,8 +16,11 @@ the entry's transaction fails, so a refused entry leaves no orphan file behind.
 Neither the file's bytes nor its original name are ever logged.
 """
 import hashlib
+import io
 import logging
 import os
+import struct
+import warnings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -60,10 +66,76 @@ def read_upload(upload):
     return data
 
 
+#: Largest image decoded (pixels): a 50-megapixel photograph of a certificate is plenty,
+#: and a "pixel bomb" (a tiny PNG claiming 100,000 × 100,000) is refused before decoding.
+MAX_IMAGE_PIXELS = 50_000_000
+#: Most pages of an evidence PDF (certificates and attendance sheets are a few pages).
+MAX_PDF_PAGES = 500
+
+
+def _unreadable(kind):
+    return ValidationError(_("The document is not a readable %(kind)s file.") % {"kind": kind},
+                           code="document_unreadable")
+
+
+def check_pdf(data):
+    """Open the PDF with pypdf: structure, at least one page, not encrypted; else ``ValidationError``."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise ValidationError(_("Encrypted PDF documents cannot be checked; upload one without a password."),
+                                      code="document_encrypted")
+            pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError,
+            AssertionError, ArithmeticError):
+        raise _unreadable("PDF") from None
+    if not 1 <= pages <= MAX_PDF_PAGES:
+        raise ValidationError(_("A PDF document has 1 to %(limit)s pages."), params={"limit": MAX_PDF_PAGES},
+                              code="document_pages")
+
+
+def check_image(data, expected_format):
+    """Decode the image completely with Pillow (within MAX_IMAGE_PIXELS); else ``ValidationError``."""
+    from PIL import Image, UnidentifiedImageError
+
+    kind = "JPEG" if expected_format == "JPEG" else "PNG"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if image.format != expected_format:
+                raise _unreadable(kind)
+            if width * height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError(width * height)
+            image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError(_("The image has more than %(limit)s pixels."), params={"limit": MAX_IMAGE_PIXELS},
+                              code="document_pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+            IndexError, TypeError, struct.error):
+        raise _unreadable(kind) from None
+
+
+CONTENT_CHECKS = {
+    "application/pdf": check_pdf,
+    "image/jpeg": lambda data: check_image(data, "JPEG"),
+    "image/png": lambda data: check_image(data, "PNG"),
+}
+
+
 def check_document(data, name=""):
     """
     The content type of ``data`` or ``ValidationError``: empty, not an allowed type by
-    its bytes, or an extension that names another type than the bytes are.
+    its bytes, an extension that names another type than the bytes are, or content
+    that does not open as what its first bytes claim (a PDF library, an image decoder).
     """
     if not data:
         raise ValidationError(_("The document is empty."), code="document_empty")
@@ -76,6 +148,7 @@ def check_document(data, name=""):
     if name and claimed != content_type:
         raise ValidationError(_("The file name's extension does not match the document's content."),
                               code="document_extension")
+    CONTENT_CHECKS[content_type](data)
     return content_type
 
 

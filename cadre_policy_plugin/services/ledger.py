@@ -12,6 +12,7 @@ when it was written.
 """
 import logging
 import uuid as uuid_module
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from cadre_policy_plugin import rules, signals
 from cadre_policy_plugin.data import LedgerEntryData
 from cadre_policy_plugin.models import EvidenceOwner, EvidenceType, LearnerProfile, LedgerEntry, OrgNode
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services import plausible, scope
 from cadre_policy_plugin.services.audit import audit
 from cadre_policy_plugin.services.evaluation import ENTRY_FIELDS, engine_entry, evaluate_year, store_status
 
@@ -201,6 +202,7 @@ def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evi
     """
     if not (reason or "").strip():
         raise ValidationError(_("A reason is required for every entry an administrator adds."), code="reason")
+    _check_plausible(reason=reason, earned_on=earned_on, evidence_ref=evidence_ref, quantities=quantities)
     if entered_by is not None and not scope.can_administer_learner(entered_by, user):
         raise PermissionDenied(_("This learner is outside the units you administer."))
     evidence_type = evidence_type or (EvidenceType.ADMINISTRATOR if entered_by else EvidenceType.IMPORT)
@@ -223,6 +225,26 @@ def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evi
                   reason=reason, detail={"source": source, "hours": str(data.hours), "credits": str(data.credits),
                                          "evidence_type": evidence_type, "evidence_ref": evidence_ref})
         return data
+
+
+def _check_plausible(*, reason, earned_on, evidence_ref, quantities):
+    """Refuse implausible dates, amounts and text before anything is locked or written (issue 13)."""
+    errors = {}
+    for name, value in (("reason", reason), ("evidence_ref", evidence_ref)):
+        problem = plausible.text_problem(value)
+        if problem:
+            errors[name] = [problem]
+    if hasattr(earned_on, "year"):
+        problem = plausible.date_problem(earned_on)
+        if problem:
+            errors["earned_on"] = [problem]
+    for name, value in quantities.items():
+        if isinstance(value, Decimal) and value.is_finite():
+            problem = plausible.amount_problem(value)
+            if problem:
+                errors[name] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 def revoke(entry_uuid, *, by, reason):

@@ -2,6 +2,7 @@
 Learner profiles as other apps see them: active/approved, registry identity, the
 learning rules the XBlock enforces.
 """
+import dataclasses
 from decimal import Decimal
 
 from cadre_policy_plugin.data import RegistryIdentity
@@ -31,7 +32,7 @@ def region_key_for(profile):
         return ""
 
 
-def registry_identities(user_ids):
+def _identities_of_profiles(user_ids):
     """
     What the registry files each learner's records under: ``{user_id: RegistryIdentity}``
     for a batch of user ids, learners without a profile left out.  One query for the
@@ -64,6 +65,33 @@ def registry_identities(user_ids):
                                               real_name=profile.real_name, unit_code=profile.unit.code,
                                               region_key=region_of[profile.unit_id])
             for profile in profiles}
+
+
+def registry_identities(user_ids):
+    """
+    What the registry files each learner's records under: ``{user_id: RegistryIdentity}``
+    for a batch; an account merged into another (issue 13) is filed under the surviving
+    account's identity.  Learners without a profile are left out.
+
+    .. pii: returns full ID numbers, for the registry payload only; never log them.
+    """
+    from cadre_policy_plugin.models import CorrectionKind, IdentityCorrection
+
+    ids = {int(user_id) for user_id in user_ids}
+    person_of = {user_id: user_id for user_id in ids}
+    pending = set(ids)
+    for _step in range(8):  # merges chain at most this deep
+        merged = dict(IdentityCorrection.objects.filter(kind=CorrectionKind.MERGE, user_id__in=pending)
+                      .values_list("user_id", "into_user_id"))
+        if not merged:
+            break
+        for user_id, person in person_of.items():
+            if person in merged:
+                person_of[user_id] = merged[person]
+        pending = set(merged.values())
+    found = _identities_of_profiles(set(person_of.values()))
+    return {user_id: dataclasses.replace(found[person], user_id=user_id)
+            for user_id, person in person_of.items() if person in found}
 
 
 def registry_identity(user_id):

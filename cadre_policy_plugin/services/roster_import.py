@@ -37,7 +37,7 @@ from cadre_policy_plugin.models import LearnerProfile, LearnerStatus, OrgNode, P
 from cadre_policy_plugin.models.learners import ID_NUMBER_MESSAGES
 from cadre_policy_plugin.services import roles, scope
 from cadre_policy_plugin.services.audit import audit
-from cadre_policy_plugin.services.tabular import RowError, parse_date, read_table, text
+from cadre_policy_plugin.services.tabular import RowError, date_error_message, parse_date, read_table, text
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +228,8 @@ def _parse_rows(table, nodes, report):
         if "registered_on" in table.columns and text(cells.get("registered_on")):
             try:
                 values["registered_on"] = parse_date(cells.get("registered_on"))
-            except ValueError:
-                check.error("registered_on", _("Not a date: write it as 2026-03-01."))
+            except ValueError as exc:
+                check.error("registered_on", date_error_message(exc))
         username = text(cells.get("username"))
         if username and (len(username) > 150 or not all(ch.isalnum() or ch in "@.+-_" for ch in username)):
             check.error("username", _("A username has at most 150 letters, digits and @ . + - _ characters."))
@@ -377,6 +377,7 @@ def import_roster(data, filename="", *, admin, dry_run=False, approve=False, pro
     report = ImportReport(kind="roster", sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     table = read_table(data, filename, ALIASES, required=REQUIRED)
     report.ignored_columns, report.encoding = table.ignored_columns, table.encoding
+    report.errors.extend(table.errors)
     if progress:
         progress("checking", 0, len(table.rows))
     parsed = _parse_rows(table, nodes, report)

@@ -126,6 +126,19 @@ DEFAULTS = {
     # enrolment, last activity; see cadre_policy_plugin/catalog.py).  The default reads
     # edx-platform's CourseOverview and CourseEnrollment; the sandbox sets its own.
     "COURSE_CATALOG": "cadre_policy_plugin.catalog.lms_course_catalog",
+    # An XLSX is a zip archive: the most bytes its members may unpack to in total, and
+    # the highest compression ratio of a member of 1 MiB or more (a spreadsheet packs
+    # about 5-20 times; a zip bomb thousands).  Both are checked before unpacking.
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_COMPRESSION_RATIO": 100,
+    # Rate limits (DRF "number/period" syntax; None turns a scope off): attempts on the
+    # public certificate verification page per client address, and calls of the
+    # block's learner handlers per learner (a heartbeat every 15-30 s needs a few a
+    # minute).  Over the limit: 429 with Retry-After and a translated message.
+    "THROTTLE_RATES": {"certificate_verify": "30/min", "learner_handler": "120/min"},
+    # The Django cache alias that holds the counters (share it between processes:
+    # Redis or Memcached in production; a per-process cache multiplies the limit).
+    "THROTTLE_CACHE": "default",
 }
 
 # The evidence types this plugin can recognise by their first bytes.

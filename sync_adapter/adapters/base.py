@@ -89,6 +89,19 @@ class RegistryAdapter(abc.ABC):
     def send(self, records):
         """Send ``records`` (list of OutgoingRecord); return one RecordResult per record."""
 
+    def build_transfer(self, key, correction, identity):
+        """
+        The body of one identity transfer: every record held under
+        ``correction.old_id_number`` is re-filed under ``correction.new_id_number``
+        (``identity`` is the person's current registry identity, for name and unit).
+        A registry without such an operation cannot take corrections: dead letter.
+        """
+        raise PayloadError("transfers_unsupported", f"{type(self).__name__} cannot send identity transfers")
+
+    def send_transfers(self, transfers):
+        """Send ``transfers`` (list of OutgoingRecord); return one RecordResult per transfer."""
+        return [RecordResult(t.key, ResultKind.REJECTED, code="transfers_unsupported") for t in transfers]
+
     @abc.abstractmethod
     def fetch_totals(self, queries):
         """

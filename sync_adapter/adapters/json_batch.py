@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 BATCH_PATH = "/v1/records/batch"
 RECORD_PATH = "/v1/records/{key}"
 TOTALS_PATH = "/v1/totals"
+TRANSFER_PATH = "/v1/persons/transfer"
+TRANSFER_REASONS = {"correct": "id_number_correction", "merge": "account_merge"}
 
 #: Batch-level statuses that may come from one bad record: split before giving up.
 SPLITTABLE = frozenset({400, 413, 422})
@@ -201,6 +203,57 @@ class JsonBatchAdapter(RegistryAdapter):
                     detail=str(error.get("message", ""))[:500],
                 ))
         return results
+
+    # -- identity transfers -----------------------------------------------------------
+
+    def build_transfer(self, key, correction, identity):
+        """Re-file every record of ``correction.old_id_number`` under the new number (issue 13)."""
+        if not correction.old_id_number or not correction.new_id_number:
+            raise PayloadError("no_registry_identity", "the correction names no ID number")
+        return {
+            "transfer_id": key,
+            "correction_id": correction.uuid,
+            "reason": TRANSFER_REASONS.get(correction.kind, correction.kind),
+            # .. pii: both ID numbers travel only inside this signed HTTPS body.
+            "from": {"id_number": correction.old_id_number},
+            "to": {"id_number": correction.new_id_number, "name": identity.real_name,
+                   "unit_code": identity.unit_code},
+        }
+
+    def send_transfers(self, transfers):
+        """One signed ``POST /v1/persons/transfer`` each, answered like a single record."""
+        results = []
+        for index, transfer in enumerate(transfers):
+            result = self._send_transfer(transfer)
+            results.append(result)
+            if result.kind in (ResultKind.RATE_LIMITED, ResultKind.RETRY):
+                results.extend(self._all(transfers[index + 1:], ResultKind.NOT_SENT))
+                break
+        return results
+
+    def _send_transfer(self, transfer):
+        try:
+            response = self.client.request("POST", TRANSFER_PATH, canonical_json(transfer.body))
+        except TransportError as exc:
+            return RecordResult(transfer.key, ResultKind.RETRY, code=exc.code, detail=exc.detail)
+        status = response.status_code
+        if status in (200, 201):
+            try:
+                item = response.json()
+            except ValueError:
+                return RecordResult(transfer.key, ResultKind.RETRY, code="bad_response")
+            outcome = item.get("status") if item.get("status") in ("accepted", "duplicate") else "accepted"
+            return RecordResult(transfer.key, ResultKind.DELIVERED, outcome=outcome,
+                                receipt_id=str(item.get("receipt_id") or "")[:128])
+        if status == 409:
+            return RecordResult(transfer.key, ResultKind.DELIVERED, outcome="conflict",
+                                code=_error_code(response, "http_409"))
+        if status == 429:
+            wait = parse_retry_after(response.headers.get("Retry-After"), self.default_retry_after)
+            return RecordResult(transfer.key, ResultKind.RATE_LIMITED, code="http_429", retry_after=wait)
+        if 400 <= status < 500:
+            return RecordResult(transfer.key, ResultKind.REJECTED, code=_error_code(response, f"http_{status}"))
+        return RecordResult(transfer.key, ResultKind.RETRY, code=f"http_{status}")
 
     # -- reconciliation -------------------------------------------------------------
 

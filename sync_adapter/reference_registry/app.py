@@ -16,11 +16,12 @@ from urllib.parse import parse_qs
 from sync_adapter import signing
 from sync_adapter.reference_registry.faults import FaultConfig, FaultInjector
 from sync_adapter.reference_registry.store import RecordStore
-from sync_adapter.reference_registry.validation import id_number_valid, validate_record
+from sync_adapter.reference_registry.validation import id_number_valid, validate_record, validate_transfer
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+TRANSFER_PATH = "/v1/persons/transfer"
 RECORD_PATH = re.compile(r"^/v1/records/(?P<key>[0-9a-f]{64})$")
 
 
@@ -58,7 +59,7 @@ class RegistryApp:
             return _json(200, {"status": "ok"})
         if path.startswith("/admin/"):
             return self.admin(method.upper(), path, headers, body)
-        if route in (("POST", "/v1/records/batch"), ("POST", "/v1/totals")) or (
+        if route in (("POST", "/v1/records/batch"), ("POST", "/v1/totals"), ("POST", TRANSFER_PATH)) or (
                 method.upper() == "PUT" and RECORD_PATH.match(path)):
             problem = signing.verify(self.keys, method, path, headers, body, now=self.clock())
             if problem:
@@ -67,6 +68,8 @@ class RegistryApp:
                 return _error(401, problem, "the request signature was refused")
             if path == "/v1/totals":
                 return self.totals(body)
+            if path == TRANSFER_PATH:
+                return self.transfer(body)
             return self.records(method.upper(), path, body)
         return _error(404, "not_found")
 
@@ -140,6 +143,37 @@ class RegistryApp:
         if status == "conflict":
             return _json(409, {**payload, "error": {"code": "conflict",
                                                     "message": "a different record is held under this key"}})
+        return _json(201 if status == "accepted" else 200, payload)
+
+    # -- identity transfers ---------------------------------------------------------
+
+    def transfer(self, body):
+        """Re-file a person's records under a corrected ID number (idempotent by transfer_id)."""
+        fault = self.faults.draw()
+        config = self.faults.config
+        if fault:
+            self.store.bump(f"fault_{fault}")
+        if fault == "error":
+            return _error(config.error_status, "unavailable", "injected failure")
+        if fault == "rate_limit":
+            return _error(429, "rate_limited", "slow down", {"Retry-After": f"{config.retry_after:g}"})
+        if fault == "drop":
+            raise DropConnection()
+        try:
+            data = json.loads(body or b"null")
+        except ValueError:
+            return _error(400, "bad_json", "the body is not JSON")
+        problem = validate_transfer(data)
+        if problem:
+            self.store.bump("rejected_transfers")
+            return _error(422, problem[0], problem[1])
+        status, receipt, moved = self.store.transfer(data)
+        payload = {"transfer_id": data["transfer_id"], "status": status, "receipt_id": receipt, "moved": moved}
+        if status == "conflict":
+            return _json(409, {**payload, "error": {"code": "conflict",
+                                                    "message": "this transfer_id names other ID numbers"}})
+        if fault == "lost_answer":
+            raise DropConnection()
         return _json(201 if status == "accepted" else 200, payload)
 
     # -- totals -------------------------------------------------------------------

@@ -32,6 +32,15 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_person_year ON records (person_id, year);
 CREATE INDEX IF NOT EXISTS records_record_id ON records (record_id);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS transfers (
+    transfer_id TEXT PRIMARY KEY,
+    from_person TEXT NOT NULL,
+    to_person TEXT NOT NULL,
+    moved INTEGER NOT NULL,
+    receipt_id TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    deliveries INTEGER NOT NULL DEFAULT 1
+);
 """
 
 
@@ -113,6 +122,58 @@ class RecordStore:
             self._bump("out_of_order")
         return "accepted", receipt
 
+    def transfer(self, transfer):
+        """
+        Re-file every record of ``transfer["from"]`` under ``transfer["to"]``, once.
+
+        Idempotent by ``transfer_id``: the same id with the same two ID numbers is
+        ``duplicate`` (nothing moves again: records that arrived under the old number
+        since would need a new transfer); the same id with other numbers is
+        ``conflict``.  Each moved record's body names the new person, so a later
+        re-send of it under the new identity is a ``duplicate``, not a conflict.
+        Returns ``(status, receipt_id, moved)``.
+        """
+        key, source, target = transfer["transfer_id"], transfer["from"]["id_number"], transfer["to"]["id_number"]
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self.db.execute("SELECT from_person, to_person, receipt_id, moved FROM transfers"
+                                      " WHERE transfer_id = ?", (key,)).fetchone()
+                if row is not None:
+                    same = (row["from_person"], row["to_person"]) == (source, target)
+                    self.db.execute("UPDATE transfers SET deliveries = deliveries + 1 WHERE transfer_id = ?", (key,))
+                    self._bump("transfer_duplicates" if same else "transfer_conflicts")
+                    self.db.execute("COMMIT")
+                    return ("duplicate" if same else "conflict"), row["receipt_id"], row["moved"]
+                moved = 0
+                person = {"id_number": target, "name": transfer["to"].get("name"),
+                          "unit_code": transfer["to"].get("unit_code")}
+                for record in self.db.execute("SELECT idempotency_key, body FROM records WHERE person_id = ?",
+                                              (source,)).fetchall():
+                    body = json.loads(record["body"])
+                    body["person"] = {**body.get("person", {}), **{k: v for k, v in person.items() if v}}
+                    text = canonical(body)
+                    self.db.execute("UPDATE records SET person_id = ?, body = ?, body_sha = ? WHERE idempotency_key = ?",
+                                    (target, text, hashlib.sha256(text.encode()).hexdigest(),
+                                     record["idempotency_key"]))
+                    moved += 1
+                receipt = "T-" + uuid.uuid4().hex[:20]
+                self.db.execute("INSERT INTO transfers (transfer_id, from_person, to_person, moved, receipt_id,"
+                                " received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                (key, source, target, moved, receipt, time.time()))
+                self._bump("transfers")
+                self._bump("transferred_records", moved)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return "accepted", receipt, moved
+
+    def person_record_count(self, person_id):
+        """How many records are filed under one ID number (any year)."""
+        with self.lock:
+            return self.db.execute("SELECT COUNT(*) FROM records WHERE person_id = ?", (person_id,)).fetchone()[0]
+
     def bump(self, name, by=1):
         """Count an event (rejected records, injected faults, refused signatures)."""
         with self.lock:
@@ -163,3 +224,4 @@ class RecordStore:
         with self.lock:
             self.db.execute("DELETE FROM records")
             self.db.execute("DELETE FROM counters")
+            self.db.execute("DELETE FROM transfers")

@@ -80,3 +80,24 @@ def validate_record(record):
         if not isinstance(reason, str) or not REASON_RE.match(reason):
             return "missing_uncounted_reason", "a record with counted false names its uncounted_reason"
     return None
+
+
+TRANSFER_REASONS = ("id_number_correction", "account_merge")
+
+
+def validate_transfer(transfer):
+    """Return ``None`` for a transfer the registry carries out, else ``(code, message)``."""
+    if not isinstance(transfer, dict):
+        return "bad_transfer", "a transfer must be an object"
+    if not KEY_RE.match(str(transfer.get("transfer_id") or "")):
+        return "bad_transfer_id", "transfer_id must be 64 lowercase hex characters"
+    if transfer.get("reason") not in TRANSFER_REASONS:
+        return "bad_reason", f"reason must be one of {', '.join(TRANSFER_REASONS)}"
+    source, target = transfer.get("from"), transfer.get("to")
+    if not isinstance(source, dict) or not isinstance(target, dict):
+        return "bad_transfer", "from and to must be objects"
+    if not id_number_valid(source.get("id_number")) or not id_number_valid(target.get("id_number")):
+        return "invalid_id_number", "from.id_number and to.id_number must be valid resident ID numbers"
+    if source["id_number"] == target["id_number"]:
+        return "same_person", "from and to name the same ID number"
+    return None

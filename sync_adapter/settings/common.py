@@ -24,6 +24,11 @@ DEFAULTS = {
     # Dotted paths of the ledger read functions used by reconciliation.
     "YEAR_TOTALS_PROVIDER": "cadre_policy_plugin.api.year_totals",
     "LEDGER_ENTRY_PROVIDER": "cadre_policy_plugin.api.get_ledger_entry",
+    # Dotted paths of the identity-correction read functions: one correction by uuid
+    # (the transfer's old and new ID number, looked up at send time), and every
+    # correction of some users (reconciliation checks nothing is left under an old number).
+    "TRANSFER_PROVIDER": "cadre_policy_plugin.api.identity_correction",
+    "CORRECTIONS_PROVIDER": "cadre_policy_plugin.api.identity_corrections_for",
     # HMAC-SHA256 keys shared with the registry: {key_id: secret}.  Several keys may be
     # listed during a rotation; requests are signed with ACTIVE_KEY_ID.
     "SIGNING_KEYS": {},

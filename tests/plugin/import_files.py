@@ -19,3 +19,64 @@ def xlsx_bytes(header, rows):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def zip_bomb_xlsx(rows=3_000_000):
+    """
+    The XLSX of issue 13: a valid workbook whose one sheet holds ``rows`` identical rows,
+    deflated to a couple of hundred kilobytes (3 million rows: ~190 KB).  Written in
+    chunks, so building it costs the test little memory.
+    """
+    import zipfile
+
+    template = xlsx_bytes(["姓名"], [["x"]])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, source.read(item.filename))
+                continue
+            with target.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                            b"<sheetData>")
+                chunk = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 10_000
+                for _ in range(rows // 10_000):
+                    sheet.write(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def rewrite_member(xlsx, name, transform):
+    """A copy of an XLSX with one member's bytes passed through ``transform``."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item.filename, transform(data) if item.filename == name else data)
+    return buffer.getvalue()
+
+
+def with_shared_strings(xlsx, shared_strings):
+    """A copy of an XLSX with a ``xl/sharedStrings.xml`` part (declared in [Content_Types].xml)."""
+    import zipfile
+
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    copy = rewrite_member(xlsx, "[Content_Types].xml", lambda data: data.replace(b"</Types>", override))
+    buffer = io.BytesIO(copy)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("xl/sharedStrings.xml", shared_strings)
+    return buffer.getvalue()
+
+
+def billion_laughs(levels=10):
+    """A sharedStrings part whose one string expands to 10**levels "lol"s (XML entity expansion)."""
+    entities = '<!ENTITY e0 "lol">' + "".join(
+        f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, levels + 1))
+    return (f'<?xml version="1.0"?><!DOCTYPE sst [{entities}]>'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+            f"<si><t>&e{levels};</t></si></sst>").encode()

@@ -185,7 +185,66 @@ def test_check_digest_of_content_not_extension():
     with pytest.raises(ValidationError):
         evidence.check_document(b"GIF89a....", "x.gif")
     assert evidence.check_document(tiny_png(), "x.PNG") == "image/png"
-    assert evidence.check_document(b"\xff\xd8\xff\xdb" + b"\x00" * 8, "scan.jpeg") == "image/jpeg"
+    assert evidence.check_document(tiny_jpeg(), "scan.jpeg") == "image/jpeg"
+
+
+def tiny_jpeg(size=(8, 8)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def pixel_bomb_png(side=100_000):
+    """A PNG of a few hundred bytes whose header claims side × side pixels."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(
+        b"IEND", b"")
+
+
+def encrypted_pdf():
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(tiny_pdf())).pages:
+        writer.add_page(page)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, code", [
+    ("cert.pdf", b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>", "document_unreadable"),
+    ("cert.pdf", tiny_pdf()[:200], "document_unreadable"),  # a truncated PDF
+    ("cert.pdf", encrypted_pdf(), "document_encrypted"),
+    ("scan.jpeg", b"\xff\xd8\xff\xdb" + b"\x00" * 8, "document_unreadable"),  # a JPEG header, nothing behind it
+    ("scan.jpg", tiny_jpeg()[:-200], "document_unreadable"),  # cut short
+    ("photo.png", tiny_png()[:30], "document_unreadable"),
+    ("photo.png", pixel_bomb_png(), "document_pixels"),
+])
+def test_evidence_is_checked_by_its_content_not_its_first_bytes(name, data, code):
+    with pytest.raises(ValidationError) as caught:
+        evidence.check_document(data, name)
+    assert caught.value.code == code
+
+
+def test_html_behind_a_pdf_header_is_refused_over_rest_and_stores_nothing(world, media):
+    data = b"%PDF-1.4\n<!doctype html><html><body>not a certificate</body></html>"
+    response = client_for(world["admin_a"]).post(
+        upload_url(world["a"].user_id), form(SimpleUploadedFile("cert.pdf", data, "application/pdf")),
+        format="multipart")
+    assert response.status_code == 400 and "不是可读取的 PDF 文件" in response.content.decode()
+    assert not EvidenceDocument.objects.exists() and not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_real_pdf_and_a_real_jpeg_are_accepted():
+    assert evidence.check_document(tiny_pdf(), "attendance.pdf") == "application/pdf"
+    assert evidence.check_document(tiny_jpeg((640, 480)), "scan.jpg") == "image/jpeg"
 
 
 def test_system_checks_refuse_bad_limits_and_unknown_types():

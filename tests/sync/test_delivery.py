@@ -24,7 +24,9 @@ def _record_many(count, user_id=1001, **kwargs):
 
 
 def _status_counts():
-    return {status: OutboxRecord.objects.filter(status=status).count() for status in OutboxStatus.values}
+    counts = {status: OutboxRecord.objects.filter(status=status).count() for status in OutboxStatus.values}
+    assert counts.pop(OutboxStatus.REVIEW) == 0  # no conflicts in these tests unless they say so
+    return counts
 
 
 def test_a_drain_delivers_every_record_with_its_receipt(registry, sync):
@@ -135,14 +137,17 @@ def test_a_lost_answer_is_retried_once_and_counted_as_duplicate(registry, sync):
     assert registry.store.counters()["stored"] == 2
 
 
-def test_a_conflicting_body_is_delivered_and_not_retried(registry, sync):
+def test_a_conflicting_body_waits_for_a_persons_decision_and_is_not_retried(registry, sync):
     entry = fakes.record(fakes.make_entry(1001, "2"))
     delivery.drain()
     OutboxRecord.objects.update(status=OutboxStatus.PENDING, payload={**OutboxRecord.objects.get().payload,
                                                                       "hours": "7"})
-    delivery.drain()
+    report = delivery.drain()
     row = OutboxRecord.objects.get(entry_uuid=entry.uuid)
-    assert row.status == OutboxStatus.DELIVERED and row.outcome == DeliveryOutcome.CONFLICT
+    assert row.status == OutboxStatus.REVIEW and row.outcome == DeliveryOutcome.CONFLICT
+    assert report.review == 1 and report.delivered == 0
+    assert registry.store.counters()["conflicts"] == 1
+    delivery.drain()  # a review row is not claimed again
     assert registry.store.counters()["conflicts"] == 1
 
 

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from sync_adapter import dead_letters
+from sync_adapter.management.operator import operator_errors
 from sync_adapter.models import OutboxRecord
 
 
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         show.add_argument("id", type=int)
 
     def handle(self, *args, **options):
-        getattr(self, f"do_{options['action']}")(options)
+        with operator_errors():
+            getattr(self, f"do_{options['action']}")(options)
 
     def _rows(self, options):
         return dead_letters.dead_letters(user_id=options.get("learner"), reason=options.get("reason"),

@@ -1,9 +1,15 @@
-"""``manage.py cadre_sync_drain`` -- deliver due outbox rows now, in this process."""
+"""
+``manage.py cadre_sync_drain`` -- deliver due outbox rows now, in this process.
+
+Prints the drain's counts as JSON; exits 3 with one line when the registry or the
+database cannot be reached (the rows stay queued and are retried).
+"""
 import json
 
 from django.core.management.base import BaseCommand
 
 from sync_adapter import delivery
+from sync_adapter.management.operator import operator_errors, registry_unreachable
 
 
 class Command(BaseCommand):
@@ -15,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int)
 
     def handle(self, *args, **options):
-        report = delivery.drain(time_limit=options["time_limit"], max_batches=options["max_batches"],
-                                batch_size=options["batch_size"])
+        with operator_errors():
+            report = delivery.drain(time_limit=options["time_limit"], max_batches=options["max_batches"],
+                                    batch_size=options["batch_size"])
         self.stdout.write(json.dumps(report.__dict__))
+        if report.stopped == "registry_unavailable":
+            # Nothing was lost (the rows wait with their backoff), but the operator must know.
+            raise registry_unreachable("every request of the batch failed; the rows wait and are retried")

@@ -2,7 +2,8 @@
 ``manage.py cadre_sync_reconcile [--year 2026] [--learner 1001] [--requeue] [--json]``
 
 Compares the registry's totals per learner and academic year with the ledger and
-prints every difference; exits with status 1 when there is any (for cron/alerting).
+prints every difference; exits with status 1 when there is any (for cron/alerting),
+and with status 3 and one line when the registry or the database cannot be reached.
 """
 import json
 import sys
@@ -10,6 +11,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from sync_adapter import reconciliation
+from sync_adapter.management.operator import operator_errors
 
 
 class Command(BaseCommand):
@@ -22,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
-        report = reconciliation.reconcile(year=options["year"], user_ids=options["learners"],
-                                          requeue=options["requeue"])
+        with operator_errors():
+            report = reconciliation.reconcile(year=options["year"], user_ids=options["learners"],
+                                              requeue=options["requeue"])
         if options["json"]:
             self.stdout.write(json.dumps({
                 "checked": report.checked, "requeued": report.requeued, "enqueued": report.enqueued,

@@ -1,10 +1,15 @@
-"""``manage.py cadre_sync_status [--json]`` -- how many rows are pending, delivered, dead."""
+"""
+``manage.py cadre_sync_status [--json]`` -- how many rows are pending, delivered, dead,
+and waiting for a decision on a conflict (``review``); exit 3 with one line when the
+database cannot be reached.
+"""
 import json
 
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils import timezone
 
+from sync_adapter.management.operator import operator_errors
 from sync_adapter.models import OutboxRecord, OutboxStatus
 
 
@@ -16,7 +21,7 @@ def outbox_status():
     oldest = OutboxRecord.objects.filter(status=OutboxStatus.PENDING).order_by("id").first()
     return {
         "pending": counts.get(OutboxStatus.PENDING, 0), "delivered": counts.get(OutboxStatus.DELIVERED, 0),
-        "dead": counts.get(OutboxStatus.DEAD, 0), "outcomes": outcomes,
+        "dead": counts.get(OutboxStatus.DEAD, 0), "review": counts.get(OutboxStatus.REVIEW, 0), "outcomes": outcomes,
         "oldest_pending_seconds": (timezone.now() - oldest.created).total_seconds() if oldest else 0,
     }
 
@@ -28,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
-        status = outbox_status()
+        with operator_errors():
+            status = outbox_status()
         if options["json"]:
             self.stdout.write(json.dumps(status))
         else:

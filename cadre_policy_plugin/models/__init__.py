@@ -10,6 +10,7 @@ from cadre_policy_plugin.models.close import ChunkState, CloseChunk, CloseJob
 from cadre_policy_plugin.models.courses import (
     BlockVerification,
     Category,
+    CourseCertificate,
     CourseCreditSpec,
     CoursePassing,
     CreditBlock,
@@ -44,6 +45,7 @@ __all__ = [
     "ChunkState",
     "CloseChunk",
     "CloseJob",
+    "CourseCertificate",
     "CourseCreditSpec",
     "CoursePassing",
     "CreditBlock",

@@ -47,6 +47,18 @@ ZH = {
     "This kind of training is not counted by this policy.": "本政策不认定此类学时。",
     "This entry counted for no academic year when it was recorded.": "该记录登记时未计入任何学年。",
     "why not counted": "未计入原因",
+    "last certificate status": "最近证书状态",
+    "revoked in Open edX": "已在 Open edX 中撤销",
+    "certificates issued": "证书签发次数",
+    "revocations": "撤销次数",
+    "course certificate state": "课程证书状态",
+    "course certificate states": "课程证书状态",
+    "evidence detail": "凭证详情",
+    "A reason is required to reinstate a course award.": "恢复课程学时必须填写理由。",
+    "This course was never awarded to the learner; there is nothing to reinstate.":
+        "该学员从未获得此课程学时，无可恢复。",
+    "The course's hours still count; there is nothing to reinstate.": "该课程学时仍然有效，无需恢复。",
+    "This course has no credit spec.": "该课程尚未设置学时。",
     # The console and the plugin's page chrome.
     "Unit administration": "单位管理",
     "My units": "我管理的单位",

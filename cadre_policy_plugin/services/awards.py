@@ -26,8 +26,10 @@ passing again, certificate saved       nothing
 again, grade recalculated
 =====================================  ==============================================
 
-Every path locks the ``CourseCertificate`` row first, then (in ``ledger``) the
-learner's profile, so a revocation and an award for the same course never interleave.
+Every path first locks the learner's profile row (as every ledger write does, ADR
+0012), then reads or writes the ``CourseCertificate`` row, so a revocation and an
+award for the same learner never interleave and two first events never race to
+insert the same row.
 """
 import logging
 
@@ -44,9 +46,20 @@ REVOKED_REASON = "certificate revoked in Open edX ({status})"
 
 
 def lock_certificate(user, course_key):
-    """The learner's certificate state in the course, locked for the transaction."""
-    row, _created = CourseCertificate.objects.select_for_update().get_or_create(user=user, course_key=course_key)
+    """
+    The learner's certificate state in the course, under the learner's profile lock
+    (call inside a transaction).  Without a profile nothing can be awarded anyway;
+    ``get_or_create`` then settles a concurrent insert by reading the winner's row.
+    """
+    ledger.lock_profile(user)
+    row, _created = CourseCertificate.objects.get_or_create(user=user, course_key=course_key)
     return row
+
+
+def revoked(user, course_key):
+    """Open edX holds the certificate revoked (read under the learner's profile lock)."""
+    ledger.lock_profile(user)
+    return CourseCertificate.objects.filter(user=user, course_key=course_key, revoked=True).exists()
 
 
 def block_evidence(user, course_key):
@@ -76,8 +89,7 @@ def award_from_blocks(user, spec, *, passed, exam_needed, earned_on):
     if not has_credit_blocks(spec.course_key):
         return None
     with transaction.atomic():
-        certificate = lock_certificate(user, spec.course_key)
-        if certificate.revoked:
+        if revoked(user, spec.course_key):
             log.info("course %s: certificate of user %s revoked; verified blocks do not award", spec.course_key,
                      user.pk)
             return None

@@ -105,9 +105,10 @@ def report_suspicious_session(user_id, *, kind, course_key, usage_key="", sessio
 
 def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):
     """
-    Award a course's hours once (idempotent per evidence and per course); ``None`` when
-    nothing was awarded (no spec, no active profile, already awarded, not offered that
-    year, or revoked by an administrator).
+    Award a course's hours in its first slot (idempotent per evidence and per course);
+    ``None`` when nothing was awarded (no spec, no active profile, already awarded or
+    reversed, not offered that year).  Only the Open edX event path awards again, for a
+    certificate issued anew (ADR 0015); an administrator uses ``reinstate_course_award``.
     """
     spec = courses.get_spec(course_key)
     if spec is None:

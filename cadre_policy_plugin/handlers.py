@@ -40,17 +40,6 @@ def _user(user_data):
     return get_user_model().objects.filter(pk=user_data.id).first()
 
 
-def is_passing(course_passing_status):
-    """
-    The payload's verdict: ``is_passing`` (openedx-events 9.11 and later, every
-    supported release); older payloads said ``status == "PASSING"``.
-    """
-    value = getattr(course_passing_status, "is_passing", None)
-    if value is None:
-        value = str(getattr(course_passing_status, "status", "")).upper() == "PASSING"
-    return bool(value)
-
-
 @receiver(CERTIFICATE_CREATED, dispatch_uid=DISPATCH_UIDS["award_hours_on_certificate"])
 def award_hours_on_certificate(sender, certificate, **kwargs):
     """
@@ -94,7 +83,7 @@ def _record_passing(course_key, course_passing_status):
     user = _user(course_passing_status.user)
     if user is None:
         return
-    courses.record_passing(user, course_key, is_passing(course_passing_status))
+    courses.record_passing(user, course_key, course_passing_status.is_passing)
 
 
 @receiver(COURSE_PASSING_STATUS_UPDATED, dispatch_uid=DISPATCH_UIDS["record_course_passing"])

@@ -219,3 +219,22 @@ def test_events_for_other_courses_and_failing_grades_write_nothing(learner, cert
     assert not LedgerEntry.objects.exists()
     assert not CourseCertificate.objects.filter(course_key="course-v1:Open+Other+2027").exists()
     assert CoursePassing.objects.get(user=learner, course_key=COURSE).has_passed is False
+
+
+def test_the_exam_bonus_is_written_once_on_the_first_pass():
+    """Loudi Art. 10: the exam bonus rewards the pass (evidence ``exam``), once, whatever follows."""
+    learner = make_profile(make_tree(policy_key="loudi")["a"]).user
+    api.set_course_credit_spec(COURSE, category="elective", hours=Decimal("2"), exam_bonus_credits=Decimal("1"))
+    edx = OpenEdx(learner, COURSE)
+    for _ in range(3):
+        edx.grade_update(is_passing=True)
+    bonus = LedgerEntry.objects.get(user=learner)
+    assert (bonus.source, bonus.evidence_type, bonus.evidence_ref) == ("exam_bonus", "exam", COURSE)
+    assert bonus.evidence_detail["first_passed_at"].startswith("2027-06-15")
+    edx.certificate_saved()
+    edx.certificate_revoked("notpassing")
+    edx.grade_update(is_passing=True)
+    rows = LedgerEntry.objects.filter(user=learner).order_by("id")
+    assert [(row.source, row.evidence_type) for row in rows] == [
+        ("exam_bonus", "exam"), ("online_course", "certificate"), ("online_course", "reversal")]
+    assert LedgerEntry.objects.effective().get(user=learner).uuid == bonus.uuid

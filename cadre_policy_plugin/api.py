@@ -108,7 +108,7 @@ def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_
     Award a course's hours in its first slot (idempotent per evidence and per course);
     ``None`` when nothing was awarded (no spec, no active profile, already awarded or
     reversed, not offered that year).  Only the Open edX event path awards again, for a
-    certificate issued anew (ADR 0016); an administrator uses ``reinstate_course_award``.
+    certificate issued anew (ADR 0018); an administrator uses ``reinstate_course_award``.
     """
     spec = courses.get_spec(course_key)
     if spec is None:
@@ -123,7 +123,7 @@ def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_
 def reinstate_course_award(user, course_key, *, by, reason, earned_on=None):
     """
     An administrator's explicit reinstatement of a reversed course award (the only
-    way back after an administrator's revocation; ADR 0016).  Raises
+    way back after an administrator's revocation; ADR 0018).  Raises
     ``PermissionDenied`` / ``ValidationError``; returns the new entry's data.
     """
     spec = courses.get_spec(course_key)

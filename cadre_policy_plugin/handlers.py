@@ -43,7 +43,7 @@ def _user(user_data):
 @receiver(CERTIFICATE_CREATED, dispatch_uid=DISPATCH_UIDS["award_hours_on_certificate"])
 def award_hours_on_certificate(sender, certificate, **kwargs):
     """
-    A passing certificate awards the course's hours once (ADR 0016).
+    A passing certificate awards the course's hours once (ADR 0018).
 
     Open edX sends CERTIFICATE_CREATED on every save of a passing certificate; only
     the first one, or the first after a revocation (a certificate issued anew), can
@@ -99,5 +99,5 @@ def record_course_passing(sender, course_passing_status, **kwargs):
 
 @receiver(CCX_COURSE_PASSING_STATUS_UPDATED, dispatch_uid=DISPATCH_UIDS["record_ccx_course_passing"])
 def record_ccx_course_passing(sender, course_passing_status, **kwargs):
-    """A CCX course's passing status counts as its master course's (ADR 0016)."""
+    """A CCX course's passing status counts as its master course's (ADR 0018)."""
     _record_passing(course_passing_status.course.master_course_key, course_passing_status)

@@ -156,7 +156,7 @@ class CoursePassing(models.Model):
 class CourseCertificate(models.Model):
     """
     The Open edX certificate of a learner in a course, as far as the award machine
-    needs it (ADR 0016).
+    needs it (ADR 0018).
 
     Open edX sends ``CERTIFICATE_CREATED`` on *every* save of a passing certificate
     and its data carries no certificate id, so "is this a new certificate?" is

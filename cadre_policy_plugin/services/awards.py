@@ -1,5 +1,5 @@
 """
-The course award state machine (docs/decisions/0016-award-state-machine.rst).
+The course award state machine (docs/decisions/0018-award-state-machine.rst).
 
 Open edX repeats itself: ``COURSE_PASSING_STATUS_UPDATED(is_passing=True)`` comes on
 every grade update while a learner passes, ``CERTIFICATE_CREATED`` on every save of a

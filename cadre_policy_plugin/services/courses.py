@@ -6,10 +6,10 @@ completed with server-verified time; once every registered block is verified (an
 exam is passed where the spec demands it) the course's hours are awarded.  Exam passes
 arrive from Open edX (COURSE_PASSING_STATUS_UPDATED); a pass may complete an award
 that was waiting for it, and earns the Loudi exam bonus where the spec has one.  What
-may award when is the state machine in ``services/awards.py`` (ADR 0016).
+may award when is the state machine in ``services/awards.py`` (ADR 0018).
 
 Keys: a CCX course (``ccx-v1:``) counts as its master course and a CCX block as the
-master's block (a CCX is a coach's run of the master's content; ADR 0016), so every
+master's block (a CCX is a coach's run of the master's content; ADR 0018), so every
 look-up here maps them first.  Content-library keys (``lib:``) are no course: they
 raise ``InvalidKeyError`` like any other non-course key.
 """
@@ -140,7 +140,7 @@ def try_award_from_blocks(user, spec):
     """
     Award the course once every block is verified and, where needed, the exam
     passed; ``None`` otherwise (and always for a course without credit blocks,
-    whose hours rest on the certificate alone: ADR 0016).
+    whose hours rest on the certificate alone: ADR 0018).
     """
     if not verification_complete(user, spec.course_key):
         return None

@@ -154,7 +154,7 @@ def course_awards(user, course_key):
 def next_award_key(user, course_key, *, again=False):
     """
     The course's next award slot, or ``None`` when the course may not be awarded now
-    (the award state machine of ADR 0016).
+    (the award state machine of ADR 0018).
 
     The first award takes slot ``<course>#1``.  Once a slot is used, only ``again``
     (a certificate issued anew after Open edX revoked the old one) opens the next
@@ -182,7 +182,7 @@ def _quantity(spec):
 def award_course(user, spec, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None,
                  evidence_detail=None, again=False):
     """
-    Award a course's hours in the slot ``next_award_key`` allows (see ADR 0016).
+    Award a course's hours in the slot ``next_award_key`` allows (see ADR 0018).
 
     ``again`` is for a certificate issued anew after a revocation; every other
     moment awards only a course that was never awarded.  Later slots carry a

@@ -103,7 +103,7 @@ def test_revocation_reverses_and_refreshes_status(tree, learner, spec, recorded)
 
 
 def test_system_revocation_sticks_for_a_repeated_award(learner, spec):
-    # only a certificate issued anew opens the next slot (ADR 0016; test_award_state_machine)
+    # only a certificate issued anew opens the next slot (ADR 0018; test_award_state_machine)
     award = api.award_course_hours(learner, COURSE, evidence_type="certificate", evidence_ref=COURSE, earned_on=DAY)
     api.revoke_entry(award.uuid, by=None, reason="certificate revoked in Open edX")
     again = api.award_course_hours(learner, COURSE, evidence_type="certificate", evidence_ref=COURSE, earned_on=DAY)

@@ -1,5 +1,5 @@
 """
-The award state machine (ADR 0016) driven by edx-platform's real event sequences.
+The award state machine (ADR 0018) driven by edx-platform's real event sequences.
 
 Every scenario replays what edx-platform sends (tests/plugin/openedx_replay.py):
 passing on every grade update, CERTIFICATE_CHANGED + CERTIFICATE_CREATED on every

@@ -64,6 +64,7 @@ setup(
         "cms.djangoapp": [
             "cadre_policy = cadre_policy_plugin.apps:CadrePolicyConfig",
             "cadre_credits = cadre_credits_xblock.apps:CadreCreditsConfig",
+            "cadre_sync = sync_adapter.apps:SyncAdapterConfig",
         ],
         "tutor.plugin.v1": [
             "cadre = cadre_policy_plugin.deploy.tutor_plugin",

@@ -5,6 +5,11 @@ The course credit spec goes to the policy plugin (``api.set_course_credit_spec``
 the block registers itself as a block the course's hours wait for
 (``api.register_credit_block``), and only the block's own media settings are kept as
 XBlock fields.
+
+In a content library (``lib:`` / ``library-v1:``) there is no course: only the
+block's own settings are validated and saved, and the answer carries a translated
+notice that the course credit is set where the block is used in a course (never the
+``InvalidKeyError`` a library key raises as a course key).
 """
 import logging
 import re
@@ -17,7 +22,7 @@ from xblock.exceptions import JsonHandlerError
 
 from . import i18n, policy, questions
 from . import verification as v
-from .compat import course_key_of, current_user, current_user_can_author, usage_key_of
+from .compat import course_key_of, current_user, current_user_can_author, in_library, usage_key_of
 
 log = logging.getLogger(__name__)
 URL = re.compile(r"^(https?://|/)\S+$")
@@ -38,17 +43,19 @@ class AuthoringMixin:
         """
         if not current_user_can_author(self):
             raise JsonHandlerError(403, "staff only")
-        values = _validated(data)
-        user = current_user(self)
+        library = in_library(self)
+        values = _validated(data, course=not library)
         course_key = course_key_of(self)
-        try:
-            policy.save_course_spec(
-                course_key, category=values["category"], hours=values["hours"],
-                lecture_minutes=values["lecture_minutes"], topic=values["topic"],
-                exam_required=values["exam_required"], lecturer=values["lecturer"], changed_by=user,
-            )
-        except ValidationError as exc:
-            raise JsonHandlerError(400, " ".join(exc.messages)) from None
+        if not library:
+            try:
+                policy.save_course_spec(
+                    course_key, category=values["category"], hours=values["hours"],
+                    lecture_minutes=values["lecture_minutes"], topic=values["topic"],
+                    exam_required=values["exam_required"], lecturer=values["lecturer"],
+                    changed_by=current_user(self),
+                )
+            except ValidationError as exc:
+                raise JsonHandlerError(400, " ".join(exc.messages)) from None
         self.display_name = values["display_name"]
         self.media_kind = values["media_kind"]
         self.video_url = values["video_url"]
@@ -57,18 +64,22 @@ class AuthoringMixin:
         self.checks_required = values["checks_required"]
         self.required_share = str(values["required_share"])
         self.questions = values["questions"]
+        if library:
+            log.info("Credit block %s saved in library %s (no course credit there)", usage_key_of(self), course_key)
+            return {"result": "success", "required_seconds": self.required_seconds(),
+                    "notice": str(i18n.LIBRARY_NOTICE)}
         policy.register_block(course_key, usage_key_of(self), self.required_seconds())
         log.info("Credit block %s saved for course %s", usage_key_of(self), course_key)
         return {"result": "success", "required_seconds": self.required_seconds(), "questions": len(self.questions)}
 
 
-def _validated(data):
-    """The form's values, typed; raises a 400 naming the first wrong field."""
-    def fail(message):
-        raise JsonHandlerError(400, str(message))
+def _fail(message):
+    raise JsonHandlerError(400, str(message))
 
-    if not isinstance(data, dict):
-        fail(_("The form could not be read; reload the page."))
+
+def _validated_course(data):
+    """The course credit part of the form, typed (not asked in a content library)."""
+    fail = _fail
     category = str(data.get("category", ""))
     if category not in i18n.CATEGORIES:
         fail(_("Choose required or elective."))
@@ -79,6 +90,17 @@ def _validated(data):
     topic = str(data.get("topic", ""))
     if topic not in i18n.TOPICS:
         fail(_("Choose one of the listed topics."))
+    return {"category": category, "hours": hours, "lecture_minutes": minutes, "topic": topic,
+            "exam_required": bool(data.get("exam_required", False)),
+            "lecturer": str(data.get("lecturer", "")).strip()[:100]}
+
+
+def _validated(data, *, course=True):
+    """The form's values, typed; raises a 400 naming the first wrong field."""
+    fail = _fail
+    if not isinstance(data, dict):
+        fail(_("The form could not be read; reload the page."))
+    values = _validated_course(data) if course else {}
     kind = str(data.get("media_kind", v.KIND_VIDEO))
     if kind not in (v.KIND_VIDEO, v.KIND_READING):
         fail(_("Choose video or reading."))
@@ -105,10 +127,8 @@ def _validated(data):
     except questions.PoolError as error:
         fail(error)
     return {
+        **values,
         "display_name": str(data.get("display_name", "")).strip() or _("Lecture"),
-        "category": category, "hours": hours, "lecture_minutes": minutes, "topic": topic,
-        "exam_required": bool(data.get("exam_required", False)),
-        "lecturer": str(data.get("lecturer", "")).strip()[:100],
         "media_kind": kind, "video_url": video_url if kind == v.KIND_VIDEO else "",
         "reading_text": reading_text if kind == v.KIND_READING else "",
         "duration_seconds": duration, "checks_required": checks, "required_share": share, "questions": pool,

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from opaque_keys.edx.keys import CourseKey
+from opaque_keys.edx.locator import LibraryLocator
 
 # The key edx-platform's DjangoXBlockUserService puts the Django user id under.
 USER_ID_ATTR = "edx-platform.user_id"
@@ -103,3 +105,12 @@ def client_of(request):
     except (KeyError, ValueError, TypeError):
         address = None
     return Client(address=address, user_agent=str(request.headers.get("User-Agent", ""))[:512])
+def in_library(block):
+    """
+    The block lives in a content library, not a course: a v2 library (``lib:``, whose
+    ``LibraryLocatorV2`` is a learning context but no ``CourseKey``) or a v1 library
+    (``library-v1:``).  There is no course whose hours it could count for until an
+    author uses it in a course (the course then holds a copy with a course usage key).
+    """
+    context = course_key_of(block)
+    return context is not None and (isinstance(context, LibraryLocator) or not isinstance(context, CourseKey))

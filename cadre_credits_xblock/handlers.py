@@ -16,7 +16,7 @@ from xblock.exceptions import JsonHandlerError
 
 from . import clock, i18n, picture, policy, protocol, questions, review, sessions
 from . import verification as v
-from .compat import LearnerRef, client_of, course_key_of, current_user, current_user_id, usage_key_of
+from .compat import LearnerRef, client_of, course_key_of, current_user, current_user_id, in_library, usage_key_of
 from .conf import credits_setting
 from .state import check_for_browser
 
@@ -145,6 +145,9 @@ class LearnerHandlersMixin:
         return LearnerRef(int(user_id))
 
     def block_spec(self):
+        """What the session engine needs of this block; refused (400) in a content library."""
+        if in_library(self):
+            raise JsonHandlerError(400, str(i18n.LIBRARY_NO_TIME))
         return sessions.BlockSpec(
             course_key=course_key_of(self), usage_key=usage_key_of(self),
             duration=Decimal(max(0, int(self.duration_seconds or 0))), kind=self.media_kind,

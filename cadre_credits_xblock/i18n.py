@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from . import verification as v
 
+# A block in a content library (v2 ``lib:`` or v1 ``library-v1:``) belongs to no course.
+LIBRARY_NOTICE = gettext_lazy(
+    "This block is in a content library. The course credit (category, hours, topic, exam) is set in the "
+    "course that uses it: add the block to a course and edit it there. This lecture's own settings are "
+    "saved here.")
+LIBRARY_NO_TIME = gettext_lazy(
+    "Learning time is verified only where this block is used in a course, not in a content library.")
+
 # Why time is (not) credited, keyed by the verification module's reason codes.
 REASONS = {
     v.REFUSED_SUPERSEDED: gettext_lazy(

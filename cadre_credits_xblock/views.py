@@ -16,7 +16,7 @@ from web_fragments.fragment import Fragment
 
 from . import i18n, policy, questions, sessions
 from . import verification as v
-from .compat import course_key_of, current_user, usage_key_of
+from .compat import course_key_of, current_user, in_library, usage_key_of
 from .conf import credits_setting
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,7 @@ class ViewsMixin:
         """The author's form: the course credit spec and this block's media."""
         spec = self._course_spec() or {}
         html = _render("studio.html", {
+            "library_notice": str(i18n.LIBRARY_NOTICE) if in_library(self) else "",
             "display_name": self.display_name,
             "category": spec.get("category", "required"),
             "hours": spec.get("hours") or "",
@@ -212,7 +213,9 @@ class ViewsMixin:
         return fragment
 
     def _course_spec(self):
-        """The course credit spec as plain JSON values, or None (untagged, plugin down)."""
+        """The course credit spec as plain JSON values, or None (untagged, in a library, plugin down)."""
+        if in_library(self):
+            return None
         try:
             spec = policy.course_spec(course_key_of(self))
         except Exception:
@@ -230,6 +233,8 @@ class ViewsMixin:
         }
 
     def _course_line(self, spec):
+        if in_library(self):
+            return str(i18n.LIBRARY_NOTICE)
         if spec is None:
             return _("This course has no credit spec yet: edit this block to set its category and hours.")
         amount = (_("{hours} hours").format(hours=spec["hours"]) if spec["hours"] is not None

@@ -29,7 +29,8 @@ __all__ = [
     "installed_policy_keys", "is_academy_staff", "learner_calendar", "learner_certificates", "learner_file", "learner_home",
     "learner_hours_statement", "learner_names", "learner_year_progress", "learner_year_summary",
     "learning_rules_for", "ledger_entries_since", "person_label", "recompute_year_status", "register_credit_block",
-    "registration_rejection", "registry_identity", "report_block_verified", "report_suspicious_session", "revoke_entry",
+    "registration_rejection", "registry_identity", "reinstate_course_award", "report_block_verified",
+    "report_suspicious_session", "revoke_entry",
     "set_course_credit_spec", "set_node_policy", "store_evidence_document", "unit_summary",
     "verified_seconds_for_course", "verify_annual_certificate", "year_totals", "start_year_close",
     "year_close_status", "year_close_jobs", "registry_identities", "correct_id_number", "identity_correction",
@@ -108,9 +109,10 @@ def report_suspicious_session(user_id, *, kind, course_key, usage_key="", sessio
 
 def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):
     """
-    Award a course's hours once (idempotent per evidence and per course); ``None`` when
-    nothing was awarded (no spec, no active profile, already awarded, not offered that
-    year, or revoked by an administrator).
+    Award a course's hours in its first slot (idempotent per evidence and per course);
+    ``None`` when nothing was awarded (no spec, no active profile, already awarded or
+    reversed, not offered that year).  Only the Open edX event path awards again, for a
+    certificate issued anew (ADR 0018); an administrator uses ``reinstate_course_award``.
     """
     spec = courses.get_spec(course_key)
     if spec is None:
@@ -120,6 +122,21 @@ def award_course_hours(user, course_key, *, evidence_type, evidence_ref, earned_
             courses.has_passed_exam(user, course_key) or None)
     return ledger.award_course(user, spec, evidence_type=evidence_type, evidence_ref=evidence_ref,
                                earned_on=earned_on, exam_passed=exam_passed)
+
+
+def reinstate_course_award(user, course_key, *, by, reason, earned_on=None):
+    """
+    An administrator's explicit reinstatement of a reversed course award (the only
+    way back after an administrator's revocation; ADR 0018).  Raises
+    ``PermissionDenied`` / ``ValidationError``; returns the new entry's data.
+    """
+    spec = courses.get_spec(course_key)
+    if spec is None:
+        from django.core.exceptions import ValidationError  # noqa: PLC0415 (api stays import-light)
+        from django.utils.translation import gettext as _  # noqa: PLC0415
+
+        raise ValidationError(_("This course has no credit spec."), code="no_spec")
+    return ledger.reinstate_course_award(user, spec, by=by, reason=reason, earned_on=earned_on)
 
 
 def verified_seconds_for_course(user, course_key):

@@ -35,6 +35,11 @@ _RECEIVERS = [
         PluginSignals.SIGNAL_PATH: "openedx_events.learning.signals.COURSE_PASSING_STATUS_UPDATED",
         PluginSignals.DISPATCH_UID: "cadre_policy.record_course_passing",
     },
+    {
+        PluginSignals.RECEIVER_FUNC_NAME: "record_ccx_course_passing",
+        PluginSignals.SIGNAL_PATH: "openedx_events.learning.signals.CCX_COURSE_PASSING_STATUS_UPDATED",
+        PluginSignals.DISPATCH_UID: "cadre_policy.record_ccx_course_passing",
+    },
 ]
 
 

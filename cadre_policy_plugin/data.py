@@ -39,6 +39,8 @@ class LedgerEntryData:
     course_key: str | None = None
     #: The engine's reason code when the entry counted for nothing ("" when it counted).
     excluded_reason: str = ""
+    #: what exactly happened (block session ids, certificate status and issue, exam pass)
+    evidence_detail: dict = field(default_factory=dict)
 
     @property
     def counted(self):

@@ -16,6 +16,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from openedx_events.learning.signals import (
+    CCX_COURSE_PASSING_STATUS_UPDATED,
     CERTIFICATE_CREATED,
     CERTIFICATE_REVOKED,
     COURSE_PASSING_STATUS_UPDATED,
@@ -23,8 +24,7 @@ from openedx_events.learning.signals import (
 
 from cadre_policy_plugin import api
 from cadre_policy_plugin.conf import cadre_setting
-from cadre_policy_plugin.models import EvidenceType
-from cadre_policy_plugin.services import courses, ledger
+from cadre_policy_plugin.services import courses
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ DISPATCH_UIDS = {
     "award_hours_on_certificate": "cadre_policy.award_hours_on_certificate",
     "reverse_hours_on_certificate_revoked": "cadre_policy.reverse_hours_on_certificate_revoked",
     "record_course_passing": "cadre_policy.record_course_passing",
+    "record_ccx_course_passing": "cadre_policy.record_ccx_course_passing",
 }
 
 
@@ -42,48 +43,61 @@ def _user(user_data):
 @receiver(CERTIFICATE_CREATED, dispatch_uid=DISPATCH_UIDS["award_hours_on_certificate"])
 def award_hours_on_certificate(sender, certificate, **kwargs):
     """
-    A passing certificate awards the course's hours once.
+    A passing certificate awards the course's hours once (ADR 0018).
 
-    Open edX sends CERTIFICATE_CREATED on every save of a passing certificate; the
-    ledger's evidence constraint (user, "certificate", course key) makes repeats no-ops.
+    Open edX sends CERTIFICATE_CREATED on every save of a passing certificate; only
+    the first one, or the first after a revocation (a certificate issued anew), can
+    award.  A CCX certificate counts as its master course's.
     """
     if not cadre_setting("AWARD_ON_CERTIFICATE"):
         return
-    course_key = str(certificate.course.course_key)
+    course_key = courses.normalize_course_key(certificate.course.course_key)
     if api.get_course_credit_spec(course_key) is None:
         return
     user = _user(certificate.user)
     if user is None:
         log.warning("CERTIFICATE_CREATED for unknown user %s in %s", certificate.user.id, course_key)
         return
-    if cadre_setting("CERTIFICATE_AWARD_REQUIRES_VERIFIED_TIME") and not api.course_verification_complete(user, course_key):
-        log.info("certificate of user %s in %s: verified learning time incomplete, no hours", user.pk, course_key)
-        return
-    api.award_course_hours(user, course_key, evidence_type=EvidenceType.CERTIFICATE, evidence_ref=course_key)
+    courses.certificate_created(user, course_key, status=certificate.current_status, mode=certificate.mode,
+                                requires_verified_time=cadre_setting("CERTIFICATE_AWARD_REQUIRES_VERIFIED_TIME"))
 
 
 @receiver(CERTIFICATE_REVOKED, dispatch_uid=DISPATCH_UIDS["reverse_hours_on_certificate_revoked"])
 def reverse_hours_on_certificate_revoked(sender, certificate, **kwargs):
-    """A revoked certificate reverses the course's hours (whatever evidence awarded them)."""
+    """A revoked certificate reverses the course's hours (whatever evidence awarded them); it sticks."""
     if not cadre_setting("REVERSE_ON_CERTIFICATE_REVOKED"):
         return
-    course_key = str(certificate.course.course_key)
+    course_key = courses.normalize_course_key(certificate.course.course_key)
     user = _user(certificate.user)
     if user is None:
         return
-    for entry_uuid in ledger.effective_course_awards(user, course_key):
-        api.revoke_entry(entry_uuid, by=None, reason=f"certificate revoked in Open edX ({certificate.current_status})")
+    courses.certificate_revoked(user, course_key, status=certificate.current_status)
 
 
-@receiver(COURSE_PASSING_STATUS_UPDATED, dispatch_uid=DISPATCH_UIDS["record_course_passing"])
-def record_course_passing(sender, course_passing_status, **kwargs):
-    """Keep the exam pass that required hours and exam bonus credits depend on."""
+def _record_passing(course_key, course_passing_status):
     if not cadre_setting("RECORD_COURSE_PASSING"):
         return
-    course_key = str(course_passing_status.course.course_key)
+    course_key = courses.normalize_course_key(course_key)
     if api.get_course_credit_spec(course_key) is None:
         return
     user = _user(course_passing_status.user)
     if user is None:
         return
     courses.record_passing(user, course_key, course_passing_status.is_passing)
+
+
+@receiver(COURSE_PASSING_STATUS_UPDATED, dispatch_uid=DISPATCH_UIDS["record_course_passing"])
+def record_course_passing(sender, course_passing_status, **kwargs):
+    """
+    Keep the exam pass that required hours and exam bonus credits depend on.
+
+    Sent on every grade update (passing or failing), not only on a change: the state
+    machine makes the repeats harmless.
+    """
+    _record_passing(course_passing_status.course.course_key, course_passing_status)
+
+
+@receiver(CCX_COURSE_PASSING_STATUS_UPDATED, dispatch_uid=DISPATCH_UIDS["record_ccx_course_passing"])
+def record_ccx_course_passing(sender, course_passing_status, **kwargs):
+    """A CCX course's passing status counts as its master course's (ADR 0018)."""
+    _record_passing(course_passing_status.course.master_course_key, course_passing_status)

@@ -1,4 +1,13 @@
-"""Django app configuration for the registry sync adapter (an LMS plugin)."""
+"""
+Django app configuration for the registry sync adapter, an LMS *and* Studio plugin.
+
+The cadre admin is mounted in Studio too, and every ledger write sends
+``ledger_entry_recorded`` inside its transaction: the outbox receiver must be
+connected in whichever process writes the ledger, or a Studio entry would never reach
+the registry (reconciliation does not re-queue by default).  So the app is listed for
+``cms.djangoapp`` as well, with the same settings; ``ready()`` connects the receiver
+in both.  Draining and reconciliation are Celery tasks that any worker runs.
+"""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
@@ -18,14 +27,19 @@ class SyncAdapterConfig(AppConfig):
 
     plugin_app = {
         PluginURLs.CONFIG: {
-            "lms.djangoapp": {
+            project: {
                 PluginURLs.NAMESPACE: "cadre_sync",
                 PluginURLs.REGEX: r"^cadre-sync/",
                 PluginURLs.RELATIVE_PATH: "urls",
-            },
+            }
+            for project in ("lms.djangoapp", "cms.djangoapp")
         },
         PluginSettings.CONFIG: {
-            "lms.djangoapp": {"common": {PluginSettings.RELATIVE_PATH: "settings.common"}},
+            project: {
+                "common": {PluginSettings.RELATIVE_PATH: "settings.common"},
+                "production": {PluginSettings.RELATIVE_PATH: "settings.common"},
+            }
+            for project in ("lms.djangoapp", "cms.djangoapp")
         },
     }
 

@@ -183,6 +183,18 @@ ZH = {
     'The cell is longer than %(limit)s characters.':
         '单元格超过 %(limit)s 个字符。',
     "Too many requests. Please wait %(seconds)s seconds and try again.": "请求过于频繁。请等待 %(seconds)s 秒后再试。",
+    "last certificate status": "最近证书状态",
+    "revoked in Open edX": "已在 Open edX 中撤销",
+    "certificates issued": "证书签发次数",
+    "revocations": "撤销次数",
+    "course certificate state": "课程证书状态",
+    "course certificate states": "课程证书状态",
+    "evidence detail": "凭证详情",
+    "A reason is required to reinstate a course award.": "恢复课程学时必须填写理由。",
+    "This course was never awarded to the learner; there is nothing to reinstate.":
+        "该学员从未获得此课程学时，无可恢复。",
+    "The course's hours still count; there is nothing to reinstate.": "该课程学时仍然有效，无需恢复。",
+    "This course has no credit spec.": "该课程尚未设置学时。",
     # The console and the plugin's page chrome.
     "Unit administration": "单位管理",
     "My units": "我管理的单位",

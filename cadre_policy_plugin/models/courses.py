@@ -153,3 +153,34 @@ class CoursePassing(models.Model):
     @property
     def has_passed(self):
         return self.first_passed_at is not None
+
+
+class CourseCertificate(models.Model):
+    """
+    The Open edX certificate of a learner in a course, as far as the award machine
+    needs it (ADR 0018).
+
+    Open edX sends ``CERTIFICATE_CREATED`` on *every* save of a passing certificate
+    and its data carries no certificate id, so "is this a new certificate?" is
+    answered here: a ``CERTIFICATE_CREATED`` that arrives while ``revoked`` is set is
+    a certificate issued anew (``issues`` counts them); any other one is a repeated
+    save.  ``revoked`` also keeps a revocation that had no award to reverse, so a
+    later grade recalculation or block report cannot award the course either.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    course_key = models.CharField(max_length=255)
+    status = models.CharField(_("last certificate status"), max_length=32, blank=True)
+    revoked = models.BooleanField(_("revoked in Open edX"), default=False)
+    issues = models.PositiveIntegerField(_("certificates issued"), default=0)
+    revocations = models.PositiveIntegerField(_("revocations"), default=0)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "cadre_policy"
+        verbose_name = _("course certificate state")
+        verbose_name_plural = _("course certificate states")
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cadre_course_cert_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_key} {self.status or '-'}{' revoked' if self.revoked else ''}"

@@ -91,6 +91,9 @@ class LedgerEntry(models.Model):
     policy_key = models.CharField(_("policy pack"), max_length=64, blank=True)
     evidence_type = models.CharField(_("evidence type"), max_length=24, choices=EvidenceType.choices)
     evidence_ref = models.CharField(_("evidence"), max_length=255)
+    # What exactly happened, for the file and the auditors (ADR 0018): the verified
+    # blocks with their session ids, the certificate status and issue, the exam pass.
+    evidence_detail = models.JSONField(_("evidence detail"), default=dict, blank=True)
     # NULL on purpose: many NULLs never collide in the unique constraint on any backend.
     award_key = models.CharField(_("award key"), max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
     reason = models.TextField(_("reason"), blank=True)

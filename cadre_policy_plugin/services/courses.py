@@ -5,7 +5,13 @@ The XBlock registers each credit block of a course and reports each block a lear
 completed with server-verified time; once every registered block is verified (and the
 exam is passed where the spec demands it) the course's hours are awarded.  Exam passes
 arrive from Open edX (COURSE_PASSING_STATUS_UPDATED); a pass may complete an award
-that was waiting for it, and earns the Loudi exam bonus where the spec has one.
+that was waiting for it, and earns the Loudi exam bonus where the spec has one.  What
+may award when is the state machine in ``services/awards.py`` (ADR 0018).
+
+Keys: a CCX course (``ccx-v1:``) counts as its master course and a CCX block as the
+master's block (a CCX is a coach's run of the master's content; ADR 0018), so every
+look-up here maps them first.  Content-library keys (``lib:``) are no course: they
+raise ``InvalidKeyError`` like any other non-course key.
 """
 import logging
 
@@ -20,17 +26,32 @@ from cadre_policy_plugin.models import (
     CreditBlock,
     EvidenceType,
     LearnerProfile,
+    LedgerEntry,
 )
 from cadre_policy_plugin.policy import pack_for_profile
-from cadre_policy_plugin.services import ledger
+from cadre_policy_plugin.services import awards, ledger
 from cadre_policy_plugin.services.audit import audit
 
 log = logging.getLogger(__name__)
 
 
 def normalize_course_key(course_key):
-    """A CourseKey or string to its canonical string (raises InvalidKeyError)."""
-    return str(course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key)))
+    """
+    A CourseKey or string to its canonical string (raises InvalidKeyError); a CCX
+    course is its master course.
+    """
+    key = course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
+    if getattr(key, "ccx", None) and hasattr(key, "to_course_locator"):
+        key = key.to_course_locator()
+    return str(key)
+
+
+def normalize_usage_key(usage_key):
+    """A UsageKey or string to its canonical string; a CCX block is its master course's block."""
+    key = usage_key if isinstance(usage_key, UsageKey) else UsageKey.from_string(str(usage_key))
+    if hasattr(key, "to_block_locator"):
+        key = key.to_block_locator()
+    return str(key)
 
 
 def get_spec(course_key):
@@ -58,7 +79,7 @@ def set_spec(course_key, *, changed_by=None, **values):
 def register_block(course_key, usage_key, required_seconds):
     """Register (or update the required time of) a credit block; idempotent."""
     course = normalize_course_key(course_key)
-    usage = str(UsageKey.from_string(str(usage_key)))
+    usage = normalize_usage_key(usage_key)
     block, created = CreditBlock.objects.get_or_create(
         usage_key=usage, defaults={"course_key": course, "required_seconds": int(required_seconds)})
     if not created and (block.required_seconds != int(required_seconds) or block.course_key != course):
@@ -116,38 +137,22 @@ def exam_needed(user, spec):
 
 
 def try_award_from_blocks(user, spec):
-    """Award the course once every block is verified and, where needed, the exam passed."""
+    """
+    Award the course once every block is verified and, where needed, the exam
+    passed; ``None`` otherwise (and always for a course without credit blocks,
+    whose hours rest on the certificate alone: ADR 0018).
+    """
     if not verification_complete(user, spec.course_key):
         return None
     passed = has_passed_exam(user, spec.course_key)
-    if not passed and exam_needed(user, spec):
-        log.info("course %s verified for user %s; waiting for the exam pass", spec.course_key, user.pk)
-        return None
-    return ledger.award_course(user, spec, evidence_type=EvidenceType.BLOCK_SESSIONS,
-                               evidence_ref=spec.course_key, exam_passed=passed or None,
-                               earned_on=completed_on(user, spec.course_key, passed))
-
-
-def completed_on(user, course_key, passed):
-    """
-    The day the course was completed: its last block verified or, where the exam
-    counts, the first pass if that came later.  A late report (a catch-up run) thus
-    files the hours under the day they were earned, not the day they were reported.
-    """
-    moments = list(BlockVerification.objects.filter(user=user, course_key=course_key)
-                   .values_list("verified_at", flat=True))
-    if passed:
-        moments += [moment for moment in CoursePassing.objects.filter(user=user, course_key=course_key)
-                    .values_list("first_passed_at", flat=True) if moment]
-    if not moments:
-        return None
-    return timezone.localdate(max(moments))
+    return awards.award_from_blocks(user, spec, passed=passed, exam_needed=not passed and exam_needed(user, spec),
+                                    earned_on=awards.earned_on(user, spec.course_key, passed))
 
 
 def report_verified(user, course_key, usage_key, *, verified_seconds, session_ids, verified_at=None):
     """Record one verified block (idempotent) and award the course when it is complete."""
     course = normalize_course_key(course_key)
-    usage = str(UsageKey.from_string(str(usage_key)))
+    usage = normalize_usage_key(usage_key)
     with transaction.atomic():
         BlockVerification.objects.get_or_create(
             user=user, usage_key=usage,
@@ -164,7 +169,7 @@ def record_passing(user, course_key, is_passing):
     """
     Keep the latest passing status; a first pass may complete a waiting award and
     earns the exam bonus credits the spec sets (Loudi Art. 10).  Returns the ledger
-    entries written.
+    entries written: none for the repeats Open edX sends on every grade update.
     """
     course = normalize_course_key(course_key)
     written = []
@@ -178,15 +183,40 @@ def record_passing(user, course_key, is_passing):
         if not (is_passing and spec):
             return written
         if spec.exam_bonus_credits:
-            written.append(_exam_bonus(user, spec))
+            written.append(_exam_bonus(user, spec, row.first_passed_at))
         written.append(try_award_from_blocks(user, spec))
     return [entry for entry in written if entry is not None]
 
 
-def _exam_bonus(user, spec):
+def certificate_created(user, course_key, *, status, mode, requires_verified_time):
+    """A passing certificate was saved in Open edX (see ``awards.certificate_created``)."""
+    spec = get_spec(course_key)
+    if spec is None:
+        return None
+    complete = verification_complete(user, spec.course_key) if requires_verified_time else None
+    return awards.certificate_created(user, spec, status=status, mode=mode, verification_complete=complete)
+
+
+def certificate_revoked(user, course_key, *, status):
+    """
+    Open edX revoked the certificate (see ``awards.certificate_revoked``).  Ignored
+    for a course that is neither a cadre course nor ever awarded; a course whose spec
+    was removed still has its awards reversed.
+    """
+    key = normalize_course_key(course_key)
+    if get_spec(key) is None and not ledger.course_awards(user, key):
+        return []
+    return awards.certificate_revoked(user, key, status=status)
+
+
+def _exam_bonus(user, spec, first_passed_at):
+    """The Loudi exam bonus, once per course (the evidence constraint stops repeats)."""
     profile = ledger.lock_profile(user)
     if profile is None or not profile.is_active_learner:
         return None
-    return ledger.record_entry(profile, source="exam_bonus", earned_on=timezone.localdate(),
+    if LedgerEntry.objects.filter(user=user, evidence_type=EvidenceType.EXAM, evidence_ref=spec.course_key).exists():
+        return None
+    return ledger.record_entry(profile, source="exam_bonus", earned_on=timezone.localdate(first_passed_at),
                                evidence_type=EvidenceType.EXAM, evidence_ref=spec.course_key,
-                               course_key=spec.course_key, credits=spec.exam_bonus_credits, exam_passed=True)
+                               course_key=spec.course_key, credits=spec.exam_bonus_credits, exam_passed=True,
+                               evidence_detail={"first_passed_at": first_passed_at.isoformat()})

@@ -40,6 +40,7 @@ def to_data(row):
         reverses=str(row.reverses.uuid) if row.reverses_id else None, created=row.created,
         entered_by_id=row.entered_by_id, course_key=row.course_key or None,
         excluded_reason=row.excluded_reason or "",
+        evidence_detail=dict(row.evidence_detail or {}),
     )
 
 
@@ -113,7 +114,7 @@ def preview_entry(user, *, source, earned_on, category=None, exam_passed=None, *
 
 
 def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, category=None, course_key="",
-                 reason="", entered_by=None, award_key=None, exam_passed=None, **quantities):
+                 reason="", entered_by=None, award_key=None, exam_passed=None, evidence_detail=None, **quantities):
     """
     Judge, insert and publish one entry for a locked ``profile``.
 
@@ -127,7 +128,8 @@ def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, cat
     row = LedgerEntry(uuid=uuid_module.uuid4(), user=profile.user, source=source, category=category or "",
                       course_key=course_key or "", earned_on=earned_on, evidence_type=evidence_type,
                       evidence_ref=evidence_ref, award_key=award_key, reason=reason or "",
-                      entered_by=entered_by, exam_passed=exam_passed, **quantities)
+                      entered_by=entered_by, exam_passed=exam_passed, evidence_detail=evidence_detail or {},
+                      **quantities)
     pack, status, result = judge(profile, row)
     row.academic_year = rules.academic_year_for(pack, earned_on)[0]
     row.policy_key = pack.key
@@ -144,32 +146,49 @@ def record_entry(profile, *, source, earned_on, evidence_type, evidence_ref, cat
     return data
 
 
-def _course_awards(user, course_key):
+def course_awards(user, course_key):
+    """The course's award rows (slots ``<course>#1``, ``#2``...) with their reversals, oldest first."""
     return list(LedgerEntry.objects.filter(user=user, award_key__startswith=f"{course_key}#")
                 .select_related("reversal").order_by("id"))
 
 
-def next_award_key(user, course_key):
+def next_award_key(user, course_key, *, again=False):
     """
-    The course's next award slot, or ``None`` when the course may not be awarded now.
+    The course's next award slot, or ``None`` when the course may not be awarded now
+    (the award state machine of ADR 0018).
 
-    A course's hours are awarded once (slot ``<course>#1``).  When that award was
-    reversed because Open edX revoked the certificate, a later certificate may award
-    it again (``#2``...); when an administrator revoked it (cheating, Anhui Art. 13),
-    only an administrator can restore it, never an automatic event (ADR 0012).
+    The first award takes slot ``<course>#1``.  Once a slot is used, only ``again``
+    (a certificate issued anew after Open edX revoked the old one) opens the next
+    slot, and only when every earlier award is reversed and no reversal came from an
+    administrator (cheating, Anhui Art. 13): that only an administrator's explicit
+    reinstatement undoes (``reinstate_course_award``).  Repeated passing events,
+    repeated certificate saves and grade recalculations never open a slot.
     """
-    awards = _course_awards(user, course_key)
+    awards = course_awards(user, course_key)
+    if not awards:
+        return f"{course_key}#1"
+    if not again:
+        return None
     for award in awards:
         reversal = getattr(award, "reversal", None)
-        if reversal is None:
-            return None
-        if reversal.entered_by_id is not None:
+        if reversal is None or reversal.entered_by_id is not None:
             return None
     return f"{course_key}#{len(awards) + 1}"
 
 
-def award_course(user, spec, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None):
-    """Award a course's hours (see ``api.award_course_hours``)."""
+def _quantity(spec):
+    return {"hours": spec.hours} if spec.hours is not None else {"minutes": spec.lecture_minutes}
+
+
+def award_course(user, spec, *, evidence_type, evidence_ref, earned_on=None, exam_passed=None,
+                 evidence_detail=None, again=False):
+    """
+    Award a course's hours in the slot ``next_award_key`` allows (see ADR 0018).
+
+    ``again`` is for a certificate issued anew after a revocation; every other
+    moment awards only a course that was never awarded.  Later slots carry a
+    suffixed evidence reference (``course#2``) so the registry sees a new record.
+    """
     earned_on = earned_on or timezone.localdate()
     with transaction.atomic():
         profile = lock_profile(user)
@@ -180,15 +199,54 @@ def award_course(user, spec, *, evidence_type, evidence_ref, earned_on=None, exa
             log.info("course %s is not offered for %s; not awarded to user %s", spec.course_key, earned_on.year,
                      user.pk)
             return None
-        award_key = next_award_key(user, spec.course_key)
+        award_key = next_award_key(user, spec.course_key, again=again)
         if award_key is None:
             return None
         generation = int(award_key.rsplit("#", 1)[1])
         ref = evidence_ref if generation == 1 else f"{evidence_ref}#{generation}"
-        quantity = {"hours": spec.hours} if spec.hours is not None else {"minutes": spec.lecture_minutes}
         return record_entry(profile, source="online_course", category=spec.category, course_key=spec.course_key,
                             earned_on=earned_on, evidence_type=evidence_type, evidence_ref=ref,
-                            award_key=award_key, exam_passed=exam_passed, **quantity)
+                            award_key=award_key, exam_passed=exam_passed, evidence_detail=evidence_detail,
+                            **_quantity(spec))
+
+
+def reinstate_course_award(user, spec, *, by, reason, earned_on=None):
+    """
+    An administrator's explicit reinstatement of a course award that was reversed
+    (by Open edX or by an administrator); audited, with a written reason.
+
+    Raises ``PermissionDenied`` outside the administrator's subtree and
+    ``ValidationError`` without a reason or when the course still counts (or was
+    never awarded: there is nothing to reinstate).
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("A reason is required to reinstate a course award."), code="reason")
+    if by is None or not scope.can_administer_learner(by, user):
+        raise PermissionDenied(_("This learner is outside the units you administer."))
+    with transaction.atomic():
+        profile = lock_profile(user)
+        if profile is None:
+            raise ValidationError(_("This user has no learner profile."), code="no_profile")
+        awards = course_awards(user, spec.course_key)
+        if not awards:
+            raise ValidationError(_("This course was never awarded to the learner; there is nothing to reinstate."),
+                                  code="never_awarded")
+        if any(getattr(award, "reversal", None) is None for award in awards):
+            raise ValidationError(_("The course's hours still count; there is nothing to reinstate."),
+                                  code="still_counts")
+        last = awards[-1]
+        generation = len(awards) + 1
+        data = record_entry(
+            profile, source="online_course", category=spec.category, course_key=spec.course_key,
+            earned_on=earned_on or last.earned_on, evidence_type=EvidenceType.ADMINISTRATOR,
+            evidence_ref=f"{spec.course_key}#{generation}", award_key=f"{spec.course_key}#{generation}",
+            reason=reason, entered_by=by, exam_passed=last.exam_passed,
+            evidence_detail={"reinstates": str(last.uuid), "reversal": str(last.reversal.uuid)},
+            **_quantity(spec))
+        if data is not None:
+            audit(by, "ledger.reinstate", target=LedgerEntry.objects.get(uuid=data.uuid), learner=user,
+                  reason=reason, detail={"course_key": spec.course_key, "reinstates": str(last.uuid)})
+        return data
 
 
 def add_entry(user, *, source, entered_by, reason, earned_on, category=None, evidence_type=None,

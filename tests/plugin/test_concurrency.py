@@ -121,3 +121,30 @@ def test_two_learners_of_one_unit_are_written_concurrently_without_waiting():
     assert timings["second_done_while_held"], "the second learner's write waited for the first learner's lock"
     assert timings["seconds"] < 5
     assert YearStatus.objects.filter(user=second, year=2026).exists()
+
+
+def test_concurrent_certificate_saves_and_grade_updates_award_once():
+    """Open edX's repeats arriving on several workers at once: one award, one state row."""
+    from cadre_policy_plugin.models import CourseCertificate
+    from tests.plugin.openedx_replay import OpenEdx
+
+    tree = make_tree()
+    learner = make_profile(tree["a"]).user
+    api.set_course_credit_spec(COURSE, category="elective", hours=Decimal("8"))
+    edx = OpenEdx(learner, COURSE)
+    run_together(edx.certificate_saved, edx.certificate_saved, edx.grade_update, edx.certificate_saved)
+    assert LedgerEntry.objects.filter(user=learner).count() == 1
+    assert CourseCertificate.objects.get(user=learner, course_key=COURSE).issues == 1
+
+
+def test_a_revocation_racing_a_grade_update_leaves_nothing_counted():
+    from tests.plugin.openedx_replay import OpenEdx
+
+    tree = make_tree()
+    learner = make_profile(tree["a"]).user
+    api.set_course_credit_spec(COURSE, category="elective", hours=Decimal("8"))
+    edx = OpenEdx(learner, COURSE)
+    edx.certificate_saved()
+    run_together(edx.certificate_revoked, edx.grade_update, edx.grade_update)
+    assert LedgerEntry.objects.effective().filter(user=learner).count() == 0
+    assert LedgerEntry.objects.filter(user=learner).count() == 2

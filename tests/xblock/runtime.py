@@ -21,7 +21,7 @@ from datetime import timedelta
 
 import time_machine
 from django.utils import timezone
-from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator
+from opaque_keys.edx.locator import BlockUsageLocator, CourseLocator, LibraryLocatorV2, LibraryUsageLocatorV2
 from webob import Request
 from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
@@ -141,16 +141,24 @@ class StudioLikeRuntime(LmsLikeRuntime):
         return f"/xblock/{block.scope_ids.usage_id}/handler/{handler_name}"
 
 
-def make_block(name, user=None, *, studio=False, course_staff=None, **settings):
+def make_block(name, user=None, *, studio=False, course_staff=None, library=None, **settings):
     """
     The block ``name`` of the test course, seen by ``user``, with ``settings`` set; in
     Studio's runtime with ``studio=True``, where ``course_staff`` (default: yes) is
-    Studio's answer whether ``user`` may edit the course.
+    Studio's answer whether ``user`` may edit the course (or library).  With
+    ``library`` (a ``LibraryLocatorV2`` or v1 ``LibraryLocator``) the block of that
+    content library instead, keyed as edx-platform keys library blocks.
     """
     def_id = IDS.create_definition("cadre_credits", name)
-    usage_id = IDS.create_usage(def_id)
+    if library is None:
+        usage_id = IDS.create_usage(def_id)
+    elif isinstance(library, LibraryLocatorV2):
+        usage_id = LibraryUsageLocatorV2(library, "cadre_credits", name)
+    else:
+        usage_id = library.make_usage_key("cadre_credits", name)
+    context = library if library is not None else COURSE
     if studio:
-        writers = [(user.id, str(COURSE))] if user is not None and course_staff in (None, True) else []
+        writers = [(user.id, str(context))] if user is not None and course_staff in (None, True) else []
         runtime = StudioLikeRuntime(user, writers)
     else:
         runtime = LmsLikeRuntime(user)

@@ -24,8 +24,10 @@
     var doc = root.ownerDocument;
     var form = root.querySelector(".cc-studio-form");
     var error = root.querySelector(".cc-studio-error");
+    var notice = root.querySelector(".cc-studio-notice");
     root.querySelector(".save-button").addEventListener("click", function () {
       error.textContent = "";
+      if (notice) { notice.textContent = ""; }
       if (runtime.notify) { runtime.notify("save", { state: "start" }); }
       global.fetch(runtime.handlerUrl(root, "studio_submit"), {
         method: "POST",
@@ -36,6 +38,7 @@
         return response.json().then(function (json) { return { ok: response.ok, json: json }; });
       }).then(function (res) {
         if (res.ok) {
+          if (notice && res.json.notice) { notice.textContent = res.json.notice; }
           if (runtime.notify) { runtime.notify("save", { state: "end" }); }
         } else {
           error.textContent = res.json.error || "";

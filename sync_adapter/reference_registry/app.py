@@ -75,29 +75,40 @@ class RegistryApp:
 
     # -- records ------------------------------------------------------------------
 
-    def records(self, method, path, body):
+    def _faulted_body(self, body, *, latency=False):
+        """
+        Draw the injected fault for one write request, then parse its JSON body.
+
+        Returns ``(fault, data, refusal)``: ``refusal`` is the response to send at once (an
+        injected error or 429, or a body that is not JSON); a dropped connection raises.
+        """
         fault = self.faults.draw()
         config = self.faults.config
-        if config.latency_ms:
+        if latency and config.latency_ms:
             self.sleep(config.latency_ms / 1000.0)
         if fault:
             self.store.bump(f"fault_{fault}")
         if fault == "error":
-            return _error(config.error_status, "unavailable", "injected failure")
+            return fault, None, _error(config.error_status, "unavailable", "injected failure")
         if fault == "rate_limit":
-            return _error(429, "rate_limited", "slow down", {"Retry-After": f"{config.retry_after:g}"})
+            return fault, None, _error(429, "rate_limited", "slow down", {"Retry-After": f"{config.retry_after:g}"})
         if fault == "drop":
             raise DropConnection()
         try:
-            data = json.loads(body or b"null")
+            return fault, json.loads(body or b"null"), None
         except ValueError:
-            return _error(400, "bad_json", "the body is not JSON")
+            return fault, None, _error(400, "bad_json", "the body is not JSON")
+
+    def records(self, method, path, body):
+        fault, data, refusal = self._faulted_body(body, latency=True)
+        if refusal is not None:
+            return refusal
         if method == "PUT":
             response = self._put_one(path, data)
         else:
             response = self._batch(data)
         if fault == "timeout":
-            self.sleep(config.timeout_seconds)
+            self.sleep(self.faults.config.timeout_seconds)
         if fault == "lost_answer":
             raise DropConnection()
         return response
@@ -149,20 +160,9 @@ class RegistryApp:
 
     def transfer(self, body):
         """Re-file a person's records under a corrected ID number (idempotent by transfer_id)."""
-        fault = self.faults.draw()
-        config = self.faults.config
-        if fault:
-            self.store.bump(f"fault_{fault}")
-        if fault == "error":
-            return _error(config.error_status, "unavailable", "injected failure")
-        if fault == "rate_limit":
-            return _error(429, "rate_limited", "slow down", {"Retry-After": f"{config.retry_after:g}"})
-        if fault == "drop":
-            raise DropConnection()
-        try:
-            data = json.loads(body or b"null")
-        except ValueError:
-            return _error(400, "bad_json", "the body is not JSON")
+        fault, data, refusal = self._faulted_body(body)
+        if refusal is not None:
+            return refusal
         problem = validate_transfer(data)
         if problem:
             self.store.bump("rejected_transfers")

@@ -87,7 +87,7 @@ def mariadb_version():
 
 def _marker():
     small, large = sizes()
-    return f"v2 small={small} large={large} entries={entries()}"
+    return f"v3 small={small} large={large} entries={entries()}"
 
 
 def ensure_dataset(log=print):
@@ -150,11 +150,12 @@ def _seed(log):
                 f"FROM seq_1_to_{count}", [start])
         # Auto-increment ids of a bulk INSERT … SELECT may have gaps: number the users instead.
         cur.execute(
-            "INSERT INTO cadre_policy_learnerprofile (user_id, real_name, id_number, id_number_hash, mobile, `rank`, "
-            "unit_id, political_status, post, status, approved, registered_on, created, modified) "
+            "INSERT INTO cadre_policy_learnerprofile (user_id, real_name, id_number, id_number_hash, mobile, mobile_hash, "
+            "`rank`, unit_id, political_status, post, status, approved, password_change_required, registered_on, "
+            "created, modified) "
             "SELECT u.id, CONCAT('学员', u.id), CONCAT('340104198001', LPAD(u.id %% 1000000, 6, '0')), "
-            "SHA2(CONCAT('bench-', u.id), 256), '', ELT(1 + u.id %% 3, 'county', 'section', 'staff'), b.unit_id, "
-            "'cpc', '', 'active', 1, '2020-01-01', NOW(), NOW() "
+            "SHA2(CONCAT('bench-', u.id), 256), '', '', ELT(1 + u.id %% 3, 'county', 'section', 'staff'), b.unit_id, "
+            "'cpc', '', 'active', 1, 0, '2020-01-01', NOW(), NOW() "
             "FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS rn FROM auth_user) u "
             "JOIN bench_unit b ON b.n = u.rn DIV %s", [per_unit])
         cur.execute("SELECT COUNT(*) FROM cadre_policy_learnerprofile")
@@ -164,12 +165,13 @@ def _seed(log):
         first, last = cur.fetchone()
         for start in range(first, last + 1, SLICE):
             cur.execute(
-                "INSERT INTO cadre_policy_ledgerentry (uuid, user_id, source, category, course_key, hours, earned_on, "
-                "academic_year, policy_key, evidence_type, evidence_ref, reason, created) "
+                "INSERT INTO cadre_policy_ledgerentry (uuid, user_id, source, category, course_key, hours, value_hours, "
+                "earned_on, academic_year, policy_key, evidence_type, evidence_ref, reason, excluded_reason, "
+                "evidence_detail, created) "
                 "SELECT REPLACE(UUID(), '-', ''), p.user_id, 'online_course', "
                 "IF(s.seq %% 3 = 0, 'required', 'elective'), '', 1.5 + (p.user_id + s.seq) %% 4, "
-                "DATE_ADD('2026-01-05', INTERVAL (p.user_id * 7 + s.seq * 8) %% 320 DAY), 2026, 'anhui-2019', "
-                "'import', CONCAT('bench:', s.seq), '', NOW(6) "
+                "1.5 + (p.user_id + s.seq) %% 4, DATE_ADD('2026-01-05', INTERVAL (p.user_id * 7 + s.seq * 8) %% 320 DAY), 2026, 'anhui-2019', "
+                "'import', CONCAT('bench:', s.seq), '', '', '{}', NOW(6) "
                 f"FROM cadre_policy_learnerprofile p JOIN seq_1_to_{entries()} s "
                 "WHERE p.user_id >= %s AND p.user_id < %s", [start, start + SLICE])
         cur.execute("DROP TABLE bench_unit")

@@ -48,7 +48,8 @@ def configure_django(db, workdir, url):
     if db == "mysql":
         import pymysql
 
-        pymysql.install_as_MySQLdb()
+        if os.environ.get("CADRE_MYSQL_DRIVER") != "mysqlclient":
+            pymysql.install_as_MySQLdb()
         database = {"ENGINE": "django.db.backends.mysql", "NAME": "cadre_sync_bench", "USER": "root",
                     "PASSWORD": "", "HOST": "127.0.0.1", "PORT": "3306", "OPTIONS": {"charset": "utf8mb4"}}
         conn = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)

@@ -56,6 +56,11 @@ def claimable(now):
     )
 
 
+#: What delivering a claimed row reads (``delivery``, the adapters): nothing else is loaded.
+DELIVERY_FIELDS = ("id", "idempotency_key", "kind", "entry_uuid", "version", "user_id", "academic_year",
+                   "reverses_uuid", "payload", "status", "attempts", "claimed_by", "lease_until")
+
+
 def _lease_free(now):
     return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
 
@@ -86,7 +91,10 @@ def claim_batch(limit, *, lease_seconds, token=None, now=None):
             .filter(_lease_free(now))
             .update(claimed_by=token, lease_until=lease_until)
         )
-    rows = list(OutboxRecord.objects.using(alias).filter(claimed_by=token).order_by("id"))
+    # By primary key: ``claimed_by`` is not indexed (delivered rows keep it, so in a
+    # province's outbox of millions of rows a lookup by token alone would scan them all).
+    rows = list(OutboxRecord.objects.using(alias).filter(id__in=ids, claimed_by=token).only(*DELIVERY_FIELDS)
+                .order_by("id"))
     if won != len(ids):
         log.info("Claim %s won %s of %s candidate rows", token, won, len(ids))
     return token, rows
@@ -97,4 +105,7 @@ def release(token, ids=None):
     rows = OutboxRecord.objects.filter(claimed_by=token)
     if ids is not None:
         rows = rows.filter(id__in=list(ids))
+    else:
+        # Only leased rows can be given back; the (status, id) index finds them.
+        rows = rows.filter(status=OutboxStatus.PENDING)
     return rows.update(claimed_by="", lease_until=None)

@@ -315,7 +315,7 @@ def drain(*, time_limit=None, max_batches=None, batch_size=None, adapter=None, c
             stop = deliver_claimed(adapter, token, rows, config, report)
         except BaseException:
             # Whatever went wrong, do not sit on the rows until the lease ends.
-            claims.release(token)
+            claims.release(token, ids=[row.pk for row in rows])
             raise
         if stop:
             report.stopped = stop

@@ -20,9 +20,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _DB = os.environ.get("CADRE_TEST_DB", "sqlite")
 if _DB == "mysql":
-    import pymysql
+    # The driver: PyMySQL (pure Python, installed as MySQLdb) unless CADRE_MYSQL_DRIVER is
+    # ``mysqlclient``, the C driver edx-platform deploys with (the benchmarks use it).
+    if os.environ.get("CADRE_MYSQL_DRIVER", "pymysql") != "mysqlclient":
+        import pymysql
 
-    pymysql.install_as_MySQLdb()
+        pymysql.install_as_MySQLdb()
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.mysql",

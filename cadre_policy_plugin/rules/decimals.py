@@ -54,10 +54,27 @@ def fraction(text):
     return Decimal(text), ONE
 
 
+#: ``fmt`` answers by value (2, 2.0 and 2.00 print alike): a year's statuses print the same
+#: few hundred amounts over and over.  Bounded: past the limit, values are formatted anew.
+_FORMATTED = {}
+_FORMATTED_LIMIT = 50_000
+
+
 def fmt(value):
     """Render a Decimal the way the JSON contract shows it: "2", "2.5", "-1.25", never "2.00" or "1E+1"."""
     if value is None:
         return None
+    try:
+        return _FORMATTED[value]
+    except (KeyError, TypeError):  # TypeError: an unhashable signalling NaN, formatted below
+        pass
+    text = _format(value)
+    if len(_FORMATTED) < _FORMATTED_LIMIT and isinstance(value, Decimal) and value.is_finite():
+        _FORMATTED[value] = text
+    return text
+
+
+def _format(value):
     if value == 0:
         return "0"
     if value == value.to_integral_value():

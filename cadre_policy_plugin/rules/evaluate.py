@@ -28,6 +28,30 @@ from .vocabulary import (
 from .windows import MAKEUP, STATISTICS, academic_year_for, inclusive_days, period
 
 
+#: Most conversions one pack remembers (each a few hundred bytes); beyond it, computed anew.
+MEMO_LIMIT = 100_000
+
+
+def _converted(pack, rule, entry, where):
+    """
+    ``convert`` of the entry, remembered per pack by what the conversion reads (source,
+    category and quantities, never the id or the date): a province's ledger holds a few
+    thousand distinct quantities, and the close converts each of them for every learner.
+    A refused entry raises each time, with its own ``where``.
+    """
+    memo = getattr(pack, "memo", None)
+    if memo is None:
+        return convert(pack, rule, entry, where)
+    key = ("convert", entry.source, entry.category, entry.minutes, entry.hours, entry.credits, entry.half_days,
+           entry.absent_hours, entry.characters)
+    found = memo.get(key)
+    if found is None:
+        found = convert(pack, rule, entry, where)
+        if len(memo) < MEMO_LIMIT:
+            memo[key] = found
+    return found
+
+
 def _judge(pack, year, learner, entry, where):
     """One entry on its own: an EntryResult (value before caps) for the evaluated year."""
     if entry.source not in SOURCES:
@@ -35,7 +59,7 @@ def _judge(pack, year, learner, entry, where):
     rule = pack.sources[entry.source]
     if not rule.counted:
         return EntryResult(id=entry.id, counted=False, reason=SOURCE_NOT_COUNTED, source=entry.source)
-    converted = convert(pack, rule, entry, where)
+    converted = _converted(pack, rule, entry, where)
     owner, kind = academic_year_for(pack, entry.on)
     if owner != year:
         return EntryResult(id=entry.id, counted=False, reason=OUTSIDE_ACADEMIC_YEAR, source=entry.source)

@@ -23,8 +23,23 @@ def _day(year, monthday):
     return date(year, month, day)
 
 
+def _memo(pack):
+    """The pack's memo (see ``Pack.memo``); a fresh dict for a pack-like object without one."""
+    memo = getattr(pack, "memo", None)
+    return memo if memo is not None else {}
+
+
 def period(pack, year):
     """The academic year ``year`` under ``pack``: its start, end, make-up end and statistics days."""
+    memo = _memo(pack)
+    key = ("period", year)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _period(pack, year)
+    return found
+
+
+def _period(pack, year):
     spec = pack.academic_year
     statistics = spec.get("statistics")
     return Period(
@@ -41,6 +56,14 @@ def academic_year_for(pack, day):
     ``"makeup"`` inside its make-up period, ``"statistics"`` inside the closed statistics
     period (nothing earned there counts), or ``(None, None)`` when the day belongs to no year.
     """
+    memo = _memo(pack)
+    found = memo.get(day)
+    if found is None:
+        found = memo[day] = _owner(pack, day)
+    return found
+
+
+def _owner(pack, day):
     window = period(pack, day.year)
     if window.start <= day <= window.end:
         return day.year, YEAR

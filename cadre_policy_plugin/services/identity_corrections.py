@@ -56,8 +56,10 @@ def _check_reason(reason):
 
 
 def _locked_profile(user):
-    profile = (LearnerProfile.objects.select_for_update().select_related("user", "unit")
-               .filter(user_id=getattr(user, "pk", user)).first())
+    """The profile row locked alone (``ledger.lock_profile``): never its unit's row, so a unit is not serialised."""
+    from cadre_policy_plugin.services.ledger import lock_profile
+
+    profile = lock_profile(getattr(user, "pk", user))
     if profile is None:
         raise ValidationError(_("This user has no learner profile."), code="no_profile")
     return profile

@@ -148,3 +148,52 @@ def test_a_revocation_racing_a_grade_update_leaves_nothing_counted():
     run_together(edx.certificate_revoked, edx.grade_update, edx.grade_update)
     assert LedgerEntry.objects.effective().filter(user=learner).count() == 0
     assert LedgerEntry.objects.filter(user=learner).count() == 2
+
+
+def test_two_close_chunks_of_one_unit_run_concurrently_without_waiting():
+    """
+    A year-end close worker holds its chunk's profile locks for its whole transaction;
+    a second worker on the next chunk of the same unit must finish meanwhile.  Locking
+    through the ``(unit, status)`` index (the plan MariaDB picks for "learners of these
+    units ... FOR UPDATE") would lock every profile of the unit, and the second worker
+    would wait for the first (two workers measured no faster than one).
+    """
+    import time
+
+    from django.db import transaction
+
+    from cadre_policy_plugin.models import CloseChunk
+    from cadre_policy_plugin.services import close
+
+    tree = make_tree()
+    learners = [make_profile(tree["a"]).user for _ in range(4)]
+    for learner in learners:
+        api.add_entry(learner, source="offline_training", entered_by=None, reason="参加县委党校轮训",
+                      earned_on=date(2026, 5, 10), half_days=Decimal("2"), evidence_ref=f"roster-{learner.pk}")
+    job = close.create_job(node=tree["a"], years=[2026], chunk_size=2)
+    first, second = job.chunks.order_by("number")
+    locked, written = threading.Event(), threading.Event()
+    timings = {}
+
+    def hold_first():
+        chunk = CloseChunk.objects.select_related("job", "job__node").get(pk=first.pk)
+        with transaction.atomic():
+            assert len(close._locked_profiles(chunk)) == 2
+            locked.set()
+            timings["second_done_while_held"] = written.wait(timeout=8)
+        return True
+
+    def run_second():
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        done = close.run_chunk(second.pk)
+        timings["seconds"] = time.monotonic() - started
+        written.set()
+        return done
+
+    results = run_together(hold_first, run_second)
+    assert results[1] == 2
+    assert timings["second_done_while_held"], "the second chunk waited for the first chunk's locks"
+    assert timings["seconds"] < 5
+    assert set(YearStatus.objects.filter(year=2026, user__in=learners[2:]).values_list("user_id", flat=True)) == \
+        {learner.pk for learner in learners[2:]}

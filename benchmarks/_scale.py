@@ -170,7 +170,8 @@ def _seed(log):
                 "evidence_detail, created) "
                 "SELECT REPLACE(UUID(), '-', ''), p.user_id, 'online_course', "
                 "IF(s.seq %% 3 = 0, 'required', 'elective'), '', 1.5 + (p.user_id + s.seq) %% 4, "
-                "1.5 + (p.user_id + s.seq) %% 4, DATE_ADD('2026-01-05', INTERVAL (p.user_id * 7 + s.seq * 8) %% 320 DAY), 2026, 'anhui-2019', "
+                "1.5 + (p.user_id + s.seq) %% 4, "
+                "DATE_ADD('2026-01-05', INTERVAL (p.user_id * 7 + s.seq * 8) %% 320 DAY), 2026, 'anhui-2019', "
                 "'import', CONCAT('bench:', s.seq), '', '', '{}', NOW(6) "
                 f"FROM cadre_policy_learnerprofile p JOIN seq_1_to_{entries()} s "
                 "WHERE p.user_id >= %s AND p.user_id < %s", [start, start + SLICE])

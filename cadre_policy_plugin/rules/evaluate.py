@@ -27,7 +27,6 @@ from .vocabulary import (
 )
 from .windows import MAKEUP, STATISTICS, academic_year_for, inclusive_days, period
 
-
 #: Most conversions one pack remembers (each a few hundred bytes); beyond it, computed anew.
 MEMO_LIMIT = 100_000
 

@@ -81,9 +81,10 @@ def claim_batch(limit, *, lease_seconds, token=None, now=None):
         candidates = claimable(now)
         if features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("id", flat=True)[:limit])
-        if not ids:
+        rows = list(candidates.only(*DELIVERY_FIELDS)[:limit])
+        if not rows:
             return token, []
+        ids = [row.pk for row in rows]
         # The conditional UPDATE is what makes the claim safe without row locks: a
         # row another worker leased in between no longer matches and is not taken.
         won = (
@@ -91,12 +92,16 @@ def claim_batch(limit, *, lease_seconds, token=None, now=None):
             .filter(_lease_free(now))
             .update(claimed_by=token, lease_until=lease_until)
         )
-    # By primary key: ``claimed_by`` is not indexed (delivered rows keep it, so in a
-    # province's outbox of millions of rows a lookup by token alone would scan them all).
-    rows = list(OutboxRecord.objects.using(alias).filter(id__in=ids, claimed_by=token).only(*DELIVERY_FIELDS)
-                .order_by("id"))
-    if won != len(ids):
-        log.info("Claim %s won %s of %s candidate rows", token, won, len(ids))
+    if won == len(rows):
+        for row in rows:
+            row.claimed_by, row.lease_until = token, lease_until
+    else:
+        # Lost some to another worker (SQLite: no row locks): keep only the rows this
+        # claim owns.  By primary key: ``claimed_by`` is not indexed (delivered rows keep
+        # it, so in a province's outbox a lookup by token alone would scan millions).
+        log.info("Claim %s won %s of %s candidate rows", token, won, len(rows))
+        rows = list(OutboxRecord.objects.using(alias).filter(id__in=ids, claimed_by=token).only(*DELIVERY_FIELDS)
+                    .order_by("id"))
     return token, rows
 
 

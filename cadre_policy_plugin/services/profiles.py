@@ -36,35 +36,38 @@ def _identities_of_profiles(user_ids):
     """
     What the registry files each learner's records under: ``{user_id: RegistryIdentity}``
     for a batch of user ids, learners without a profile left out.  One query for the
-    profiles with their units, one for every ancestor of those units (region keys and
-    packs), whatever the batch size.
+    profiles (plain values with their unit's path: a batch of 200 builds no model
+    instance), one for every node on those paths (region keys and packs), whatever the
+    batch size.
 
     .. pii: returns full ID numbers, for the registry payload only; never log them.
     """
-    from cadre_policy_plugin.policy import ancestors_of_nodes, packs_for_nodes
+    from cadre_policy_plugin.models import OrgNode
+    from cadre_policy_plugin.models.org import PATH_SEPARATOR
+    from cadre_policy_plugin.policy import packs_for_nodes
 
     ids = {int(user_id) for user_id in user_ids}
     if not ids:
         return {}
-    profiles = list(LearnerProfile.objects.filter(user_id__in=ids).select_related("unit")
-                    .only("user_id", "id_number", "real_name", "unit__code", "unit__path", "unit__region_key",
-                          "unit__policy_key", "unit__overlay"))
-    units = {profile.unit_id: profile.unit for profile in profiles}
-    by_id = ancestors_of_nodes(units.values())
+    rows = list(LearnerProfile.objects.filter(user_id__in=ids)
+                .values_list("user_id", "id_number", "real_name", "unit_id", "unit__path"))
+    chains = {unit_id: [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+              for _user, _number, _name, unit_id, path in rows}
+    by_id = OrgNode.objects.in_bulk({pk for chain in chains.values() for pk in chain})
     region_of, needs_pack = {}, []
-    for unit in units.values():
-        chain = [by_id[pk] for pk in unit.ancestor_ids() if pk in by_id]
-        region = next((node.region_key for node in reversed(chain) if node.region_key), "")
-        region_of[unit.pk] = region
-        if not region:
-            needs_pack.append(unit)
+    for unit_id, chain in chains.items():
+        nodes = [by_id[pk] for pk in chain if pk in by_id]
+        region = next((node.region_key for node in reversed(nodes) if node.region_key), "")
+        region_of[unit_id] = region
+        if not region and unit_id in by_id:
+            needs_pack.append(by_id[unit_id])
     if needs_pack:
         for pk, pack in packs_for_nodes(needs_pack, by_id=by_id).items():
             region_of[pk] = pack.region if pack is not None else ""
-    return {profile.user_id: RegistryIdentity(user_id=profile.user_id, id_number=profile.id_number,
-                                              real_name=profile.real_name, unit_code=profile.unit.code,
-                                              region_key=region_of[profile.unit_id])
-            for profile in profiles}
+    return {user_id: RegistryIdentity(user_id=user_id, id_number=number, real_name=name,
+                                      unit_code=by_id[unit_id].code if unit_id in by_id else "",
+                                      region_key=region_of[unit_id])
+            for user_id, number, name, unit_id, _path in rows}
 
 
 def registry_identities(user_ids):
@@ -90,7 +93,7 @@ def registry_identities(user_ids):
                 person_of[user_id] = merged[person]
         pending = set(merged.values())
     found = _identities_of_profiles(set(person_of.values()))
-    return {user_id: dataclasses.replace(found[person], user_id=user_id)
+    return {user_id: found[person] if person == user_id else dataclasses.replace(found[person], user_id=user_id)
             for user_id, person in person_of.items() if person in found}
 
 

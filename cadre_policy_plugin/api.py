@@ -250,8 +250,8 @@ def revoke_entry(entry_uuid, *, by, reason):
     return ledger.revoke(entry_uuid, by=by, reason=reason)
 
 
-def learner_file(user, year=None):
-    return reports.learner_file(user, year)
+def learner_file(user, year=None, *, profile=None):
+    return reports.learner_file(user, year, profile=profile)
 
 
 def unit_summary(unit, year=None):

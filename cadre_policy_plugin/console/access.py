@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from cadre_policy_plugin.console import nav
 from cadre_policy_plugin.pages import render_page
-from cadre_policy_plugin.services import scope
+from cadre_policy_plugin.services import roles, scope
 
 
 def console_view(view):
@@ -24,11 +24,12 @@ def console_view(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        nodes = scope.administered_nodes(request.user)
-        if nodes is not None and not nodes:
-            return render_page(request, "cadre_policy/console/forbidden.html", status=403)
-        request.cadre_nodes = nodes
-        return view(request, *args, **kwargs)
+        with roles.remembered(request.user):
+            nodes = scope.administered_nodes(request.user)
+            if nodes is not None and not nodes:
+                return render_page(request, "cadre_policy/console/forbidden.html", status=403)
+            request.cadre_nodes = nodes
+            return view(request, *args, **kwargs)
 
     return wrapper
 

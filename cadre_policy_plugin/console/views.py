@@ -8,6 +8,8 @@ administrator's subtree: anything outside it is a 404.
 """
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -94,16 +96,62 @@ def requirement_labels():
     return {"total": _("Total"), "required": _("Required"), "elective": _("Elective"), "online": _("Online")}
 
 
-def _labelled_entries(learner_file):
-    sources = dict(Source.choices)
-    evidence_types = dict(EvidenceType.choices)
+_UUID_SLOT = "00000000-0000-0000-0000-000000000000"
+_DOCUMENT_SLOT = "0" * 64
+
+
+def _entry_urls(user_id):
+    """
+    ``(correct, revoke, document)`` URL patterns of one learner's entries, reversed once
+    per page: a file of forty entries would otherwise reverse 120 URLs in its template.
+    """
+    correct = reverse("cadre_policy:console:entry-correct", args=[user_id, _UUID_SLOT])
+    revoke = reverse("cadre_policy:console:entry-revoke", args=[user_id, _UUID_SLOT])
+    document = reverse("cadre_policy:console:document", args=[_DOCUMENT_SLOT])
+    return correct, revoke, document
+
+
+def _labelled_entries(learner_file, user_id):
+    """The file's entries with every label and link the page shows, computed once per page, not per row in the template."""
+    # Labels as plain text once (the choices' lazy strings resolve on every use otherwise).
+    sources = {value: str(label) for value, label in Source.choices}
+    evidence_types = {value: str(label) for value, label in EvidenceType.choices}
     categories = {"required": _("Required"), "elective": _("Elective")}
+    states = {"reversal": _("Reversal"), "revoked": _("Revoked"), "counted": _("Yes"), "not_counted": _("No")}
+    correct, revoke, document = _entry_urls(user_id)
     rows = []
     for entry in learner_file["entries"]:
-        rows.append({**entry, "source_label": sources.get(entry["source"], entry["source"]),
+        uuid = str(entry["uuid"])
+        if entry.get("reverses"):
+            state = "reversal"
+        elif entry["reversed"]:
+            state = "revoked"
+        else:
+            state = "counted" if entry["counted"] else "not_counted"
+        upload = entry["evidence_type"] == EvidenceType.UPLOAD
+        rows.append({**entry, "earned_on_text": entry["earned_on"].isoformat() if entry["earned_on"] else "",
+                     "hours_text": "" if entry["hours"] is None else str(entry["hours"]),
+                     "credits_text": "" if entry["credits"] is None else str(entry["credits"]),
+                     "source_label": sources.get(entry["source"], entry["source"]),
                      "category_label": categories.get(entry["category"] or "", ""),
-                     "evidence_label": evidence_types.get(entry["evidence_type"], entry["evidence_type"])})
+                     "evidence_label": evidence_types.get(entry["evidence_type"], entry["evidence_type"]),
+                     "state_label": states[state], "actionable": state in ("counted", "not_counted"),
+                     "correct_url": correct.replace(_UUID_SLOT, uuid), "revoke_url": revoke.replace(_UUID_SLOT, uuid),
+                     "document_url": document.replace(_DOCUMENT_SLOT, entry["evidence_ref"]) if upload else ""})
     return rows
+
+
+#: The unbound back-fill form as HTML, per language: the same on every page, and
+#: rendering a form through Django's widget templates costs more than the whole file.
+_EMPTY_ENTRY_FORM = {}
+
+
+def empty_entry_form_html():
+    language = get_language()
+    html = _EMPTY_ENTRY_FORM.get(language)
+    if html is None:
+        html = _EMPTY_ENTRY_FORM[language] = EntryForm(initial={"earned_on": None}).as_p()
+    return html
 
 
 def _labelled_requirements(learner_file):
@@ -118,15 +166,16 @@ def learner(request, user_id):
     """The learner's training file as the learner sees it (ID masked), with the unit's entry actions."""
     profile = profile_or_404(request, user_id)
     year = year_of(request)
-    learner_file = api.learner_file(profile.user, year)
+    learner_file = api.learner_file(profile.user, year, profile=profile)
     can_change = may_change(request.user, profile.unit)
     return page(request, "cadre_policy/console/learner.html", {
-        "profile": profile, "file": learner_file, "entries": _labelled_entries(learner_file), "year": year,
+        "profile": profile, "file": learner_file, "entries": _labelled_entries(learner_file, profile.user_id),
+        "year": year,
         "requirements": _labelled_requirements(learner_file),
         "years": range(current_year(), current_year() - 5, -1), "rank_label": dict(Rank.choices).get(profile.rank),
         "breadcrumbs": breadcrumbs(request, profile.unit), "can_change": can_change,
-        "entry_form": EntryForm(initial={"earned_on": None}) if can_change else None,
-        "revoke_form": ReasonForm() if can_change else None,
+        "entry_form": empty_entry_form_html() if can_change else None,
+        "correct_label": _("Correct"), "revoke_label": _("Revoke"), "revoke_reason_label": _("Reason for revocation"),
         "declarations": form_lines(profile.user, year),
     })
 

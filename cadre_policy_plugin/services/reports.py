@@ -128,13 +128,14 @@ def _year_ledger(user_id, year):
     return rows, reversed_ids
 
 
-def learner_file(user, year=None):
+def learner_file(user, year=None, *, profile=None):
     """
     The electronic training file for one year: the profile (masked), every ledger row of
     the year (reversed ones and reversals included, marked), and the engine's status.
-    The ledger is read once, for both the engine and the display.
+    The ledger is read once, for both the engine and the display.  ``profile``: the
+    learner's profile already read with its unit (the console's scope check reads it).
     """
-    profile = profile_of(user)
+    profile = profile if profile is not None else profile_of(user)
     if profile is None:
         raise LearnerProfile.DoesNotExist(f"user {getattr(user, 'pk', user)} has no learner profile")
     today = timezone.localdate()

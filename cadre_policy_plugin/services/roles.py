@@ -66,6 +66,27 @@ def administrator_rows(user):
     return list(UnitAdministrator.objects.filter(user=user).select_related("node"))
 
 
+class remembered:  # noqa: N801 - used as a context manager, named for what it does
+    """
+    ``with roles.remembered(request.user):`` — while a request is served, the nodes a
+    user administers are read once per role instead of once per check (the console's
+    gate, the subtree lookups and the may-change test each asked again).  Nothing in a
+    request changes the asker's own grants; the memo ends with the request.
+    """
+
+    def __init__(self, user):
+        self.user = user
+
+    def __enter__(self):
+        if _active(self.user):
+            self.user._cadre_role_memo = {}
+        return self.user
+
+    def __exit__(self, *exc):
+        self.user.__dict__.pop("_cadre_role_memo", None)
+        return False
+
+
 def nodes_with_role(user, *, write=False):
     """
     The nodes ``user`` administers; ``write=True``: only those with the 管理员 role.
@@ -73,8 +94,19 @@ def nodes_with_role(user, *, write=False):
     """
     if not _active(user):
         return []
+    memo = getattr(user, "_cadre_role_memo", None)
+    if memo is not None and write in memo:
+        return memo[write]
     if is_academy_staff(user):
+        if memo is not None:
+            memo[False] = memo[True] = None
         return None
+    if memo is not None:
+        # One query answers both roles for the rest of the request.
+        rows = list(UnitAdministrator.objects.filter(user=user).select_related("node"))
+        memo[False] = [row.node for row in rows]
+        memo[True] = [row.node for row in rows if row.role == ADMIN]
+        return memo[write]
     rows = UnitAdministrator.objects.filter(user=user)
     if write:
         rows = rows.filter(role=ADMIN)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from cadre_policy_plugin import api
 from cadre_policy_plugin.console import stats
 from cadre_policy_plugin.console.access import console_view, may_change, node_or_404, page, profile_or_404, year_of
-from cadre_policy_plugin.console.forms import EntryForm, ReasonForm
+from cadre_policy_plugin.console.forms import EntryForm
 from cadre_policy_plugin.declarations.service import form_lines, visible_declarations
 from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, OrgNode, Rank, Source
 from cadre_policy_plugin.services import evidence

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404
 
 from cadre_policy_plugin.console import nav
+from cadre_policy_plugin.models.org import remembered_chains
 from cadre_policy_plugin.pages import render_page
 from cadre_policy_plugin.services import roles, scope
 
@@ -24,7 +25,7 @@ def console_view(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        with roles.remembered(request.user):
+        with roles.remembered(request.user), remembered_chains():
             nodes = scope.administered_nodes(request.user)
             if nodes is not None and not nodes:
                 return render_page(request, "cadre_policy/console/forbidden.html", status=403)

@@ -8,6 +8,7 @@ administrator's subtree: anything outside it is a 404.
 """
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from cadre_policy_plugin import api
 from cadre_policy_plugin.console import stats
 from cadre_policy_plugin.console.access import console_view, may_change, node_or_404, page, profile_or_404, year_of
+from cadre_policy_plugin.console.entry_rows import entry_rows
 from cadre_policy_plugin.console.forms import EntryForm
 from cadre_policy_plugin.declarations.service import form_lines, visible_declarations
 from cadre_policy_plugin.models import EvidenceDocument, EvidenceType, OrgNode, Rank, Source
@@ -168,14 +170,18 @@ def learner(request, user_id):
     year = year_of(request)
     learner_file = api.learner_file(profile.user, year, profile=profile)
     can_change = may_change(request.user, profile.unit)
+    entries = _labelled_entries(learner_file, profile.user_id)
     return page(request, "cadre_policy/console/learner.html", {
-        "profile": profile, "file": learner_file, "entries": _labelled_entries(learner_file, profile.user_id),
+        "profile": profile, "file": learner_file, "entries": entries,
         "year": year,
         "requirements": _labelled_requirements(learner_file),
         "years": range(current_year(), current_year() - 5, -1), "rank_label": dict(Rank.choices).get(profile.rank),
         "breadcrumbs": breadcrumbs(request, profile.unit), "can_change": can_change,
         "entry_form": empty_entry_form_html() if can_change else None,
-        "correct_label": _("Correct"), "revoke_label": _("Revoke"), "revoke_reason_label": _("Reason for revocation"),
+        "entry_rows": entry_rows(entries, can_change=can_change, csrf_token=get_token(request),
+                                 labels={"correct": _("Correct"), "revoke": _("Revoke"),
+                                         "revoke_reason": _("Reason for revocation")},
+                                 empty_text=_("No entries this year.")),
         "declarations": form_lines(profile.user, year),
     })
 

@@ -8,12 +8,31 @@ overlay (the region's or unit's own implementing rules, Anhui Art. 18); a learne
 effective policy is the nearest pack up the tree with the overlays found from that
 node down to the learner's unit applied in order.
 """
+import contextlib
+import contextvars
+
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
+
+_CHAINS = contextvars.ContextVar("cadre_policy_org_chains", default=None)
+
+
+@contextlib.contextmanager
+def remembered_chains():
+    """
+    While one request is served, a node's chain (``ancestors``) is read once per path:
+    a training-file page asks for it for the policy pack and again for the breadcrumbs.
+    Outside such a block every call reads the tree anew (a node edited meanwhile is seen).
+    """
+    token = _CHAINS.set({})
+    try:
+        yield
+    finally:
+        _CHAINS.reset(token)
 
 
 class OrgNodeQuerySet(models.QuerySet):
@@ -110,11 +129,16 @@ class OrgNode(models.Model):
         return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
 
     def ancestors(self, include_self=True):
-        """The chain from the root down, in order (one query)."""
+        """The chain from the root down, in order (one query; none inside ``remembered_chains``)."""
         ids = self.ancestor_ids()
+        memo = _CHAINS.get()
+        by_id = memo.get(self.path) if memo is not None else None
+        if by_id is None:
+            by_id = type(self).objects.in_bulk(ids)
+            if memo is not None:
+                memo[self.path] = by_id
         if not include_self:
             ids = ids[:-1]
-        by_id = type(self).objects.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def is_within(self, other):

@@ -5,6 +5,7 @@ Kept in one module, as xblock-lti-consumer does with its ``compat.py``, so that 
 block works in edx-platform and in the tests' plain XBlock runtime alike, and the
 places that depend on edx-platform conventions are easy to find.
 """
+import functools
 import ipaddress
 from typing import NamedTuple
 
@@ -63,7 +64,18 @@ def current_user(block):
 
 def usage_key_of(block):
     """The block's usage key without a branch/version (Studio drafts carry one)."""
-    key = block.scope_ids.usage_id
+    return _bare_usage_key(block.scope_ids.usage_id)
+
+
+def course_key_of(block):
+    """The course (learning context) the block belongs to."""
+    return _bare_context_key(block.scope_ids.usage_id)
+
+
+# Opaque keys are immutable and hashable: each handler call asks for the same few keys
+# several times, and every ``for_branch``/``for_version`` builds new key objects.
+@functools.lru_cache(maxsize=4096)
+def _bare_usage_key(key):
     if hasattr(key, "for_branch"):
         key = key.for_branch(None)
     if hasattr(key, "for_version"):
@@ -71,9 +83,9 @@ def usage_key_of(block):
     return key
 
 
-def course_key_of(block):
-    """The course (learning context) the block belongs to."""
-    key = usage_key_of(block)
+@functools.lru_cache(maxsize=4096)
+def _bare_context_key(key):
+    key = _bare_usage_key(key)
     context = getattr(key, "context_key", None) or getattr(key, "course_key", None)
     if context is not None and hasattr(context, "for_branch"):
         context = context.for_branch(None)

@@ -1,7 +1,7 @@
 """URLs of the unit administrators' console, mounted at ``/cadre/manage/`` (namespace ``cadre_policy:console``)."""
 from django.urls import path
 
-from cadre_policy_plugin.console import accounts, entries, imports, registrations, reports, review, views
+from cadre_policy_plugin.console import accounts, close, entries, imports, registrations, reports, review, views
 from cadre_policy_plugin.declarations import views as declarations
 
 app_name = "console"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/", review.review_list, name="review"),
     path("review/<int:pk>/", review.resolve, name="review-resolve"),
     path("units/<str:code>/", views.unit, name="unit"),
+    path("units/<str:code>/close/", close.start, name="close-start"),
     path("learners/<int:user_id>/", views.learner, name="learner"),
     path("learners/<int:user_id>/entries/", entries.add, name="entry-add"),
     path("learners/<int:user_id>/entries/<uuid:entry_uuid>/revoke/", entries.revoke, name="entry-revoke"),

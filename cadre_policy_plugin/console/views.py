@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cadre_policy_plugin import api
-from cadre_policy_plugin.console import stats
+from cadre_policy_plugin.console import close, stats
 from cadre_policy_plugin.console.access import console_view, may_change, node_or_404, page, profile_or_404, year_of
 from cadre_policy_plugin.console.entry_rows import entry_rows
 from cadre_policy_plugin.console.forms import EntryForm
@@ -90,7 +90,7 @@ def unit(request, code):
         "rates": rates, "months": months, "totals": totals, "below": below_page, "search": search, "sort": sort,
         "everyone": everyone,
         "breadcrumbs": breadcrumbs(request, node), "chart_data": _chart_data(rates, months, totals),
-        "can_change": may_change(request.user, node),
+        "can_change": may_change(request.user, node), "close_jobs": close.job_rows(node),
     })
 
 

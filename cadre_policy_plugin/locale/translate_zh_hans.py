@@ -674,6 +674,26 @@ ZH = {
     "close chunk": "结算分块",
     "close chunks": "结算分块",
     "Learners no policy applies to.": "无适用政策的学员数。",
+    # The year-end close in the unit console (issue 14).
+    "Year-end close: recomputing the statuses": "年终结算：重新核算学时状态",
+    "The close recomputes every learner's year status and annual certificate from the training files, in chunks "
+    "on the background workers. Progress shows here while it runs.":
+        "年终结算依据电子培训档案重新核算每名学员的年度学时状态和年度结业证书，分块交由后台任务进程执行；运行期间在此显示进度。",
+    "Job": "任务",
+    "Cause": "起因",
+    "Progress": "进度",
+    "Learners done": "已完成学员",
+    "Chunks done": "已完成分块",
+    "Learners per second": "每秒学员数",
+    "Time left": "剩余时间",
+    "Queued": "排队中",
+    "No close has run for this unit yet.": "本单位尚未进行年终结算。",
+    "Recompute %(year)s for this unit": "重新核算本单位%(year)s年度学时",
+    "%(h)d h %(m)02d min": "%(h)d小时%(m)02d分",
+    "%(m)d min %(s)02d s": "%(m)d分%(s)02d秒",
+    "%(s)d s": "%(s)d秒",
+    "The statuses of %(learners)s learner(s) of %(unit)s for %(year)s are being recomputed (close job %(job)s).":
+        "正在重新核算%(unit)s %(learners)s名学员%(year)s年度的学时状态（年终结算任务%(job)s）。",
     # The review list of flagged sessions (issue 12, ADR 0022).
     "Several accounts on one device at once": "多个帐户同时在同一台设备上学习",
     "Attention check answered faster than a person can read": "专注度确认的作答快于正常阅读速度",

@@ -208,3 +208,41 @@ def test_a_learner_the_rules_refuse_is_skipped_and_the_chunk_still_completes(wor
     assert state.finished and state.skipped == 1 and state.learners_done == 12
     assert not YearStatus.objects.filter(user_id=learners[1]).exists()
     assert_equal_to_from_scratch([u for u in learners if u != learners[1]], 2026)
+
+
+def test_the_unit_console_shows_a_running_close_and_lets_an_administrator_start_one(world, client):
+    """
+    The dashboard lists the unit's close jobs with done/total, chunks, rate and time
+    left (a job half done shows its state, the script then follows the status API);
+    a 管理员 starts a close of the shown year, a 联络员 sees the progress and no button.
+    """
+    from cadre_policy_plugin.models import AdministratorRole, UnitAdministrator
+    from tests.plugin.factories import make_user
+
+    tree, learners = world
+    admin = make_admin(tree["county"])
+    half = close.create_job(node=tree["county"], years=[2026], chunk_size=4)
+    first = half.chunks.order_by("number").first()
+    close.run_chunk(first.pk)
+    client.force_login(admin)
+    page = client.get("/cadre/manage/units/AH-HF-SX/", {"year": 2026}).content.decode()
+    assert f'data-job="{half.pk}" data-finished="false"' in page
+    assert f'data-status-url="/cadre/api/v1/close-jobs/{half.pk}/"' in page
+    assert '<span data-close-done>4</span> / 12' in page and '<span data-close-chunks>1</span> / 3' in page
+    assert 'data-testid="close-start"' in page
+
+    response = client.post("/cadre/manage/units/AH-HF-SX/close/", {"year": 2026})
+    assert response.status_code == 302 and response["Location"].endswith("?year=2026#close-jobs")
+    half.refresh_from_db()
+    assert half.finished_at is not None  # the unfinished job was resumed (eager Celery ran it), not doubled
+    assert CloseJob.objects.filter(node=tree["county"]).count() == 1
+    assert_equal_to_from_scratch(learners, 2026)
+    page = client.get("/cadre/manage/units/AH-HF-SX/", {"year": 2026}).content.decode()
+    assert f'data-job="{half.pk}" data-finished="true"' in page and '<span data-close-done>12</span> / 12' in page
+
+    liaison = make_user("liaison_close")
+    UnitAdministrator.objects.create(user=liaison, node=tree["county"], role=AdministratorRole.LIAISON)
+    client.force_login(liaison)
+    page = client.get("/cadre/manage/units/AH-HF-SX/", {"year": 2026}).content.decode()
+    assert f'data-job="{half.pk}"' in page and 'data-testid="close-start"' not in page
+    assert client.post("/cadre/manage/units/AH-HF-SX/close/", {"year": 2026}).status_code == 403

@@ -49,6 +49,7 @@ ENDPOINTS = [
     ("declaration-reject", "post", lambda w, s: [w[s]["line"].uuid], {"reason": "缺少签到表"}, 302),
     ("declaration-document", "get", lambda w, s: [w[s]["line"].uuid], None, 200),
     ("unit-forms", "get", lambda w, s: [w[s]["node"].code, YEAR], None, 200),
+    ("close-start", "post", lambda w, s: [w[s]["node"].code], {"year": YEAR}, 302),
 ]
 LISTS = ["index", "registrations", "imports", "declarations", "reports"]
 
@@ -126,6 +127,8 @@ API = [
     ("api-learner-entries", "post", lambda w, s: [w[s]["learner"].pk],
      {"source": "live_class", "category": "elective", "hours": "1", "earned_on": f"{YEAR}-05-01", "reason": "补录"}, 201),
     ("api-revoke-entry", "post", lambda w, s: [w[s]["entry"].uuid], {"reason": "录错"}, 201),
+    ("api-unit-close-jobs", "get", lambda w, s: [w[s]["node"].code], None, 200),
+    ("api-unit-close-jobs", "post", lambda w, s: [w[s]["node"].code], {}, 202),
 ]
 
 
@@ -171,13 +174,13 @@ def liaison(world):
 
 @pytest.mark.parametrize(("name", "method", "args", "data", "inside"), WRITES, ids=[e[0] for e in WRITES])
 def test_a_liaison_changes_nothing_inside_the_subtree(client, world, liaison, name, method, args, data, inside):
-    from cadre_policy_plugin.models import HoursDeclaration, LedgerEntry, NoticeDispatch, RegistrationReview
+    from cadre_policy_plugin.models import CloseJob, HoursDeclaration, LedgerEntry, NoticeDispatch, RegistrationReview
 
-    counts = [model.objects.count() for model in (LedgerEntry, NoticeDispatch, RegistrationReview)]
+    counts = [model.objects.count() for model in (LedgerEntry, NoticeDispatch, RegistrationReview, CloseJob)]
     client.force_login(liaison)
     response = _call(client, name, method, args(world, "a"), data)
     assert response.status_code == 403
-    assert [model.objects.count() for model in (LedgerEntry, NoticeDispatch, RegistrationReview)] == counts
+    assert [model.objects.count() for model in (LedgerEntry, NoticeDispatch, RegistrationReview, CloseJob)] == counts
     assert HoursDeclaration.objects.filter(status="pending").count() == 2
 
 
@@ -192,7 +195,7 @@ def test_a_liaison_reads_the_subtree_without_the_forms(client, world, liaison, n
     if response["Content-Type"].startswith("text/html"):
         body = response.content.decode()
         assert 'data-testid="entry-form"' not in body and 'data-testid="notice-form"' not in body
-        assert 'data-testid="revoke-form"' not in body
+        assert 'data-testid="revoke-form"' not in body and 'data-testid="close-start"' not in body
 
 
 def test_a_liaison_gets_no_correction_form_and_cannot_import(client, world, liaison):

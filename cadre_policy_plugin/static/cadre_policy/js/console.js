@@ -1,7 +1,9 @@
 /*
  * The unit console's script: the dashboard's charts (Chart.js, shipped in vendor/ with
- * its licence) and the import page's progress bar.  Every chart has a table with the
- * same figures next to it, so the page reads the same without this script.
+ * its licence), the import page's progress bar, and the year-end close's progress
+ * (each unfinished job's row follows the REST status endpoint until the job is done).
+ * Every chart has a table with the same figures next to it, and every close row shows
+ * the state the page was loaded with, so the page reads the same without this script.
  */
 (function () {
   "use strict";
@@ -102,8 +104,50 @@
     });
   }
 
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) {
+      return "—";
+    }
+    seconds = Math.round(seconds);
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  }
+
+  function followCloseJobs() {
+    var labels = document.querySelector("[data-close-labels]");
+    var rows = document.querySelectorAll("tr[data-testid=close-job][data-finished=false]");
+    Array.prototype.forEach.call(rows, function (row) {
+      var url = row.getAttribute("data-status-url");
+      var timer = window.setInterval(function () {
+        fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (job) {
+            if (!job) {
+              return;
+            }
+            var bar = row.querySelector("[data-close-bar]");
+            bar.max = job.learners_total || 1;
+            bar.value = job.learners_done;
+            row.querySelector("[data-close-done]").textContent = job.learners_done;
+            row.querySelector("[data-close-chunks]").textContent = job.chunks_done;
+            row.querySelector("[data-close-rate]").textContent =
+              job.rate ? Math.round(job.rate).toLocaleString() : "—";
+            row.querySelector("[data-close-eta]").textContent = job.finished ? "—" : duration(job.eta_seconds);
+            var state = job.finished ? "done" : (job.chunks_running ? "running" : "queued");
+            row.querySelector("[data-close-state]").textContent = labels.getAttribute("data-" + state);
+            if (job.finished) {
+              row.setAttribute("data-finished", "true");
+              window.clearInterval(timer);
+            }
+          }).catch(function () {});
+      }, 3000);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts();
     watchImports();
+    followCloseJobs();
   });
 })();

@@ -71,7 +71,13 @@ def machine():
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPU(s) {cpu}, Python {platform.python_version()}, {mariadb_version()}"
+    return (f"{os.cpu_count()} CPU(s) {cpu}, Python {platform.python_version()}, {mariadb_version()}, "
+            f"driver {driver()}")
+
+
+def driver():
+    """The MySQL driver the MariaDB rows use (``CADRE_MYSQL_DRIVER``, see ``tests/settings.py``)."""
+    return "mysqlclient" if os.environ.get("CADRE_MYSQL_DRIVER") == "mysqlclient" else "PyMySQL"
 
 
 def mariadb_version():
@@ -79,8 +85,9 @@ def mariadb_version():
 
     try:
         with pymysql.connect(host="127.0.0.1", user="root", password="") as conn, conn.cursor() as cur:
-            cur.execute("SELECT VERSION()")
-            return f"MariaDB {cur.fetchone()[0]}"
+            cur.execute("SELECT VERSION(), @@innodb_buffer_pool_size")
+            version, pool = cur.fetchone()
+            return f"MariaDB {version} (buffer pool {int(pool) / 2**30:.1f} GiB)"
     except pymysql.MySQLError:
         return "MariaDB ?"
 

@@ -215,7 +215,8 @@ def main(argv=None):
     rows = [single, batched]
     base = statistics.median(row["rate"] for row in single)
     print(f"\nRegistry sync throughput ({args.db} outbox, real identity provider api.registry_identities, "
-          f"reference registry on loopback, {len(single)} alternated rounds); {os.cpu_count()} CPU(s)\n")
+          f"reference registry on loopback, {len(single)} alternated rounds); {os.cpu_count()} CPU(s)"
+          f"{', driver ' + os.environ.get('CADRE_MYSQL_DRIVER', 'pymysql') if args.db == 'mysql' else ''}\n")
     print(f"{'mode':<26}{'records':>9}{'requests':>10}{'records/s median (min–max)':>30}{'speed-up':>10}")
     for runs in rows:
         rates = [run["rate"] for run in runs]

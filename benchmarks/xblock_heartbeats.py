@@ -47,7 +47,8 @@ def database_settings(db, workdir):
     if db == "mysql":
         import pymysql
 
-        pymysql.install_as_MySQLdb()
+        if os.environ.get("CADRE_MYSQL_DRIVER") != "mysqlclient":  # else MySQLdb is mysqlclient (run-benchmarks)
+            pymysql.install_as_MySQLdb()
         conn = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
@@ -234,6 +235,8 @@ def parent(dbs, calls):
             continue
         for row in json.loads(proc.stdout.strip().splitlines()[-1]):
             results.append((db, row))
+    driver = "mysqlclient" if os.environ.get("CADRE_MYSQL_DRIVER") == "mysqlclient" else "PyMySQL"
+    print(f"\nHeartbeats vs submit_completion; {os.cpu_count()} CPU(s), MariaDB driver {driver}\n")
     header = f"{'database':<9} {'operation':<44} {'calls':>6} {'per second':>11} {'ms/call':>8} {'queries':>8}"
     print(header)
     print("-" * len(header))

@@ -296,3 +296,48 @@ def test_the_status_and_drain_commands(registry, sync):
     assert json.loads(_command("cadre_sync_drain", "--max-batches", "1"))["delivered"] == 3
     assert json.loads(_command("cadre_sync_status", "--json"))["outcomes"] == {"accepted": 3}
     assert "delivered" in _command("cadre_sync_status")
+
+
+def test_the_next_batch_is_claimed_and_built_while_one_is_on_the_wire(registry, sync, monkeypatch):
+    """
+    The drain is pipelined: while the registry answers one batch (the adapter's ``send``
+    in the sender thread), the next is already claimed; the registry still gets one
+    request at a time, and every record is delivered once.
+    """
+    import threading
+
+    from sync_adapter.adapters import get_adapter
+
+    _record_many(120)
+    claimed = []
+    next_claimed = threading.Event()
+    real_claim = claims.claim_batch
+
+    def claim_batch(*args, **kwargs):
+        token, rows = real_claim(*args, **kwargs)
+        if rows:
+            claimed.append(token)
+            if len(claimed) >= 2:
+                next_claimed.set()
+        return token, rows
+
+    monkeypatch.setattr(claims, "claim_batch", claim_batch)
+    adapter = get_adapter(sync())
+    real_send = adapter.send
+    overlapped, in_flight = [], []
+
+    def send(records):
+        in_flight.append(1)
+        assert len(in_flight) == 1, "two requests on the wire at once"
+        if not overlapped:  # the first batch waits until the drain has claimed the second
+            overlapped.append(next_claimed.wait(timeout=10))
+        try:
+            return real_send(records)
+        finally:
+            in_flight.pop()
+
+    adapter.send = send
+    report = delivery.drain(adapter=adapter)
+    assert overlapped == [True], "the second batch was not claimed while the first was being sent"
+    assert report.delivered == 120 and report.batches == 3 and report.stopped == "empty"
+    assert all(item["deliveries"] == 1 for item in registry.store.records())

@@ -246,3 +246,11 @@ def test_the_unit_console_shows_a_running_close_and_lets_an_administrator_start_
     page = client.get("/cadre/manage/units/AH-HF-SX/", {"year": 2026}).content.decode()
     assert f'data-job="{half.pk}"' in page and 'data-testid="close-start"' not in page
     assert client.post("/cadre/manage/units/AH-HF-SX/close/", {"year": 2026}).status_code == 403
+
+
+def test_the_packed_ledger_builds_entries_in_the_engines_field_order():
+    from dataclasses import fields
+
+    from cadre_policy_plugin import rules
+
+    assert tuple(field.name for field in fields(rules.Entry)) == close.PACKED_ENTRY_FIELDS

@@ -54,8 +54,9 @@ DEFAULTS = {
     "RECOMPUTE_ON_POLICY_CHANGE": True,
     # The year-end close (``cadre_recompute_year_status`` and the policy-change
     # recompute) as Celery tasks of this many learners each: one streaming ledger
-    # query, one bulk write and one transaction per chunk (ADR 0017).
-    "CLOSE_CHUNK_SIZE": 500,
+    # query, one bulk write and one transaction per chunk (ADR 0017); 1000 measured
+    # 5–10 % faster than 500 (fixed costs per task) with its locks held about a second.
+    "CLOSE_CHUNK_SIZE": 1000,
     # Seconds a worker owns the chunk it claimed; a chunk still ``running`` after that
     # (its worker was killed) is dispatched again.  Must exceed one chunk's worst case.
     "CLOSE_CHUNK_LEASE_SECONDS": 300,

@@ -136,6 +136,27 @@ def test_drill_down_reaches_the_learners_file_with_the_id_number_masked(admin_cl
     assert "直播课补录" in body
 
 
+def test_the_files_entry_rows_escape_what_people_typed_and_keep_their_actions(admin_client, world):
+    learner = world["a"]["learner"]
+    api.add_entry(learner, source="live_class", category="elective", earned_on=date(YEAR, 5, 9), hours=Decimal("1"),
+                  entered_by=world["admin"], reason="<script>alert(\"x\")</script> & '补录'",
+                  evidence_ref="escape-test")
+    body = admin_client.get(url("learner", learner.pk), {"year": YEAR}).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;补录&#x27;" in body
+    entry = LedgerEntry.objects.get(user=learner, evidence_ref="escape-test")
+    revoke = url("entry-revoke", learner.pk, entry.uuid)
+    assert f'data-uuid="{entry.uuid}"' in body and f'action="{revoke}"' in body
+    assert 'name="csrfmiddlewaretoken" value="' in body
+    response = admin_client.post(revoke, {"reason": "重复录入"})
+    assert response.status_code == 302 and LedgerEntry.objects.filter(reverses=entry).exists()
+    body = admin_client.get(url("learner", learner.pk), {"year": YEAR}).content.decode()
+    row = body[body.index(f'<tr class="revoked" data-testid="entry" data-uuid="{entry.uuid}"'):]
+    row = row[:row.index("</tr>")]
+    assert "<td>撤销</td>" in row  # "Revoked"
+    assert 'data-testid="revoke-form"' not in row
+
+
 def test_no_console_page_shows_a_whole_id_number(admin_client, world):
     numbers = list(LearnerProfile.objects.values_list("id_number", flat=True))
     pages = [url("index"), url("unit", "AH-HF-SX-A"), url("learner", world["a"]["learner"].pk), url("registrations"),

@@ -51,6 +51,38 @@ def run_together(*calls):
     return results
 
 
+def while_locks_are_held(take_locks, act):
+    """
+    Run ``take_locks`` in a transaction kept open until ``act`` (in another thread,
+    started once the locks are taken) has returned; returns ``(act's result, whether it
+    returned while the locks were still held, its seconds)``.
+    """
+    import time
+
+    from django.db import transaction
+
+    locked, acted = threading.Event(), threading.Event()
+    timings = {}
+
+    def hold():
+        with transaction.atomic():
+            take_locks()
+            locked.set()
+            timings["while_held"] = acted.wait(timeout=8)
+        return True
+
+    def other():
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        result = act()
+        timings["seconds"] = time.monotonic() - started
+        acted.set()
+        return result
+
+    results = run_together(hold, other)
+    return results[1], timings["while_held"], timings["seconds"]
+
+
 def test_two_evidence_paths_award_a_course_once():
     tree = make_tree()
     learner = make_profile(tree["a"]).user
@@ -89,37 +121,20 @@ def test_two_learners_of_one_unit_are_written_concurrently_without_waiting():
     the unit's row locked too (``select_related`` in the locking query on MariaDB) it
     waits for the lock timeout instead.
     """
-    import time
-
-    from django.db import transaction
-
     from cadre_policy_plugin.services import ledger
 
     tree = make_tree()
     first, second = make_profile(tree["a"]).user, make_profile(tree["a"]).user
-    locked, written = threading.Event(), threading.Event()
-    timings = {}
 
-    def hold_first():
-        with transaction.atomic():
-            assert ledger.lock_profile(first) is not None
-            locked.set()
-            timings["second_done_while_held"] = written.wait(timeout=8)
-        return True
+    def lock_first():
+        assert ledger.lock_profile(first) is not None
 
-    def write_second():
-        assert locked.wait(timeout=10)
-        started = time.monotonic()
-        entry = api.add_entry(second, source="offline_training", entered_by=None, reason="参加县委党校轮训",
-                              earned_on=date(2026, 5, 10), half_days=Decimal("2"), evidence_ref="roster-1")
-        timings["seconds"] = time.monotonic() - started
-        written.set()
-        return entry
-
-    results = run_together(hold_first, write_second)
-    assert results[1] is not None
-    assert timings["second_done_while_held"], "the second learner's write waited for the first learner's lock"
-    assert timings["seconds"] < 5
+    entry, while_held, seconds = while_locks_are_held(lock_first, lambda: api.add_entry(
+        second, source="offline_training", entered_by=None, reason="参加县委党校轮训", earned_on=date(2026, 5, 10),
+        half_days=Decimal("2"), evidence_ref="roster-1"))
+    assert entry is not None
+    assert while_held, "the second learner's write waited for the first learner's lock"
+    assert seconds < 5
     assert YearStatus.objects.filter(user=second, year=2026).exists()
 
 
@@ -158,10 +173,6 @@ def test_two_close_chunks_of_one_unit_run_concurrently_without_waiting():
     units ... FOR UPDATE") would lock every profile of the unit, and the second worker
     would wait for the first (two workers measured no faster than one).
     """
-    import time
-
-    from django.db import transaction
-
     from cadre_policy_plugin.models import CloseChunk
     from cadre_policy_plugin.services import close
 
@@ -172,28 +183,14 @@ def test_two_close_chunks_of_one_unit_run_concurrently_without_waiting():
                       earned_on=date(2026, 5, 10), half_days=Decimal("2"), evidence_ref=f"roster-{learner.pk}")
     job = close.create_job(node=tree["a"], years=[2026], chunk_size=2)
     first, second = job.chunks.order_by("number")
-    locked, written = threading.Event(), threading.Event()
-    timings = {}
 
-    def hold_first():
+    def lock_first_chunk():
         chunk = CloseChunk.objects.select_related("job", "job__node").get(pk=first.pk)
-        with transaction.atomic():
-            assert len(close._locked_profiles(chunk)) == 2
-            locked.set()
-            timings["second_done_while_held"] = written.wait(timeout=8)
-        return True
+        assert len(close._locked_profiles(chunk)) == 2
 
-    def run_second():
-        assert locked.wait(timeout=10)
-        started = time.monotonic()
-        done = close.run_chunk(second.pk)
-        timings["seconds"] = time.monotonic() - started
-        written.set()
-        return done
-
-    results = run_together(hold_first, run_second)
-    assert results[1] == 2
-    assert timings["second_done_while_held"], "the second chunk waited for the first chunk's locks"
-    assert timings["seconds"] < 5
+    done, while_held, seconds = while_locks_are_held(lock_first_chunk, lambda: close.run_chunk(second.pk))
+    assert done == 2
+    assert while_held, "the second chunk waited for the first chunk's locks"
+    assert seconds < 5
     assert set(YearStatus.objects.filter(year=2026, user__in=learners[2:]).values_list("user_id", flat=True)) == \
         {learner.pk for learner in learners[2:]}

@@ -64,13 +64,12 @@ def fmt(value):
     """Render a Decimal the way the JSON contract shows it: "2", "2.5", "-1.25", never "2.00" or "1E+1"."""
     if value is None:
         return None
-    try:
-        return _FORMATTED[value]
-    except (KeyError, TypeError):  # TypeError: an unhashable signalling NaN, formatted below
-        pass
-    text = _format(value)
-    if len(_FORMATTED) < _FORMATTED_LIMIT and isinstance(value, Decimal) and value.is_finite():
-        _FORMATTED[value] = text
+    remembered = isinstance(value, Decimal) and value.is_finite()  # a signalling NaN cannot even be hashed
+    text = _FORMATTED.get(value) if remembered else None
+    if text is None:
+        text = _format(value)
+        if remembered and len(_FORMATTED) < _FORMATTED_LIMIT:
+            _FORMATTED[value] = text
     return text
 
 

@@ -17,6 +17,8 @@ Studio, every course's instructor pages) is none of them:
 Views, admin classes and the api ask these functions (and ``services/scope.py``, which
 builds on them), so each rule lives in one place.
 """
+import contextlib
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -66,25 +68,21 @@ def administrator_rows(user):
     return list(UnitAdministrator.objects.filter(user=user).select_related("node"))
 
 
-class remembered:  # noqa: N801 - used as a context manager, named for what it does
+@contextlib.contextmanager
+def remembered(user):
     """
     ``with roles.remembered(request.user):`` — while a request is served, the nodes a
     user administers are read once per role instead of once per check (the console's
     gate, the subtree lookups and the may-change test each asked again).  Nothing in a
     request changes the asker's own grants; the memo ends with the request.
     """
-
-    def __init__(self, user):
-        self.user = user
-
-    def __enter__(self):
-        if _active(self.user):
-            self.user._cadre_role_memo = {}
-        return self.user
-
-    def __exit__(self, *exc):
-        self.user.__dict__.pop("_cadre_role_memo", None)
-        return False
+    if _active(user):
+        user._cadre_role_memo = {}
+    try:
+        yield user
+    finally:
+        if getattr(user, "_cadre_role_memo", None) is not None:
+            del user._cadre_role_memo  # through request.user's lazy wrapper to the user itself
 
 
 def nodes_with_role(user, *, write=False):

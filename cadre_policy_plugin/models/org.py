@@ -18,6 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
 
+def path_ids(path):
+    """Primary keys from the root down to the node a materialized path names (``/1/7/42/`` → 1, 7, 42)."""
+    return [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+
+
 _CHAINS = contextvars.ContextVar("cadre_policy_org_chains", default=None)
 
 
@@ -126,7 +131,7 @@ class OrgNode(models.Model):
 
     def ancestor_ids(self):
         """Primary keys from the root down to this node (inclusive), from the path."""
-        return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+        return path_ids(self.path)
 
     def ancestors(self, include_self=True):
         """The chain from the root down, in order (one query; none inside ``remembered_chains``)."""

@@ -14,6 +14,7 @@ from .assessment import assess
 from .conversion import convert
 from .decimals import ZERO, half_up
 from .errors import InputError
+from .memo import remember
 from .model import EntryResult, Requirement, YearStatus
 from .vocabulary import (
     BEFORE_REGISTRATION,
@@ -27,28 +28,17 @@ from .vocabulary import (
 )
 from .windows import MAKEUP, STATISTICS, academic_year_for, inclusive_days, period
 
-#: Most conversions one pack remembers (each a few hundred bytes); beyond it, computed anew.
-MEMO_LIMIT = 100_000
-
 
 def _converted(pack, rule, entry, index):
     """
     ``convert`` of the entry, remembered per pack by what the conversion reads (source,
     category and quantities, never the id or the date): a province's ledger holds a few
     thousand distinct quantities, and the close converts each of them for every learner.
-    A refused entry raises each time, with its own ``where``.
+    A refused entry raises each time, with its own location.
     """
-    memo = getattr(pack, "memo", None)
-    if memo is None:
-        return convert(pack, rule, entry, f"entries[{index}]")
     key = ("convert", entry.source, entry.category, entry.minutes, entry.hours, entry.credits, entry.half_days,
            entry.absent_hours, entry.characters)
-    found = memo.get(key)
-    if found is None:
-        found = convert(pack, rule, entry, f"entries[{index}]")
-        if len(memo) < MEMO_LIMIT:
-            memo[key] = found
-    return found
+    return remember(pack, key, lambda: convert(pack, rule, entry, f"entries[{index}]"))
 
 
 def _judge(pack, year, learner, entry, index):

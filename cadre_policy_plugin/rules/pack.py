@@ -207,9 +207,7 @@ class Pack:
         until = data["effective"]["until"]
         self.effective_until = date.fromisoformat(until) if until else None
         self.overlays = tuple(data.get("overlays", ()))
-        # Answers that depend on the pack alone (a year's window, which year a day belongs
-        # to, what a quantity converts to), kept per pack: the pack is read-only, and a
-        # year-end close asks the same few hundred questions for every learner (issue 14).
+        # Answers that depend on the pack alone (``rules.memo``): the pack is read-only.
         self.memo = {}
 
     @staticmethod

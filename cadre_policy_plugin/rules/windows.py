@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .memo import remember
 from .model import Period
 
 YEAR = "year"
@@ -23,20 +24,9 @@ def _day(year, monthday):
     return date(year, month, day)
 
 
-def _memo(pack):
-    """The pack's memo (see ``Pack.memo``); a fresh dict for a pack-like object without one."""
-    memo = getattr(pack, "memo", None)
-    return memo if memo is not None else {}
-
-
 def period(pack, year):
     """The academic year ``year`` under ``pack``: its start, end, make-up end and statistics days."""
-    memo = _memo(pack)
-    key = ("period", year)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _period(pack, year)
-    return found
+    return remember(pack, ("period", year), lambda: _period(pack, year))
 
 
 def _period(pack, year):
@@ -56,11 +46,7 @@ def academic_year_for(pack, day):
     ``"makeup"`` inside its make-up period, ``"statistics"`` inside the closed statistics
     period (nothing earned there counts), or ``(None, None)`` when the day belongs to no year.
     """
-    memo = _memo(pack)
-    found = memo.get(day)
-    if found is None:
-        found = memo[day] = _owner(pack, day)
-    return found
+    return remember(pack, ("owner", day), lambda: _owner(pack, day))
 
 
 def _owner(pack, day):

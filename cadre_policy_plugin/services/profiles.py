@@ -43,7 +43,7 @@ def _identities_of_profiles(user_ids):
     .. pii: returns full ID numbers, for the registry payload only; never log them.
     """
     from cadre_policy_plugin.models import OrgNode
-    from cadre_policy_plugin.models.org import PATH_SEPARATOR
+    from cadre_policy_plugin.models.org import path_ids
     from cadre_policy_plugin.policy import packs_for_nodes
 
     ids = {int(user_id) for user_id in user_ids}
@@ -51,8 +51,7 @@ def _identities_of_profiles(user_ids):
         return {}
     rows = list(LearnerProfile.objects.filter(user_id__in=ids)
                 .values_list("user_id", "id_number", "real_name", "unit_id", "unit__path"))
-    chains = {unit_id: [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
-              for _user, _number, _name, unit_id, path in rows}
+    chains = {unit_id: path_ids(path) for _user, _number, _name, unit_id, path in rows}
     by_id = OrgNode.objects.in_bulk({pk for chain in chains.values() for pk in chain})
     region_of, needs_pack = {}, []
     for unit_id, chain in chains.items():

@@ -1,7 +1,13 @@
 """Real import files built in the tests: CSV in a chosen encoding, and XLSX through openpyxl."""
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
+
+#: Every built workbook carries this instant, in its properties and on its zip members.
+FIXED_INSTANT = (2026, 1, 5, 8, 30, 0)
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def csv_bytes(header, rows, encoding="utf-8-sig"):
@@ -11,6 +17,13 @@ def csv_bytes(header, rows, encoding="utf-8-sig"):
 
 
 def xlsx_bytes(header, rows):
+    """
+    The workbook openpyxl writes, made reproducible: the same cells give the same bytes.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and onto every zip member, so
+    the deflated size changed with the clock. A property test that draws byte positions
+    from ``len(book)`` then drew differently on replay (hypothesis' FlakyStrategyDefinition).
+    """
     book = Workbook()
     sheet = book.active
     sheet.append(header)
@@ -18,6 +31,20 @@ def xlsx_bytes(header, rows):
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def _reproducible(xlsx):
+    stamp = b"%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_INSTANT
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            member = zipfile.ZipInfo(item.filename, date_time=FIXED_INSTANT)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, data)
     return buffer.getvalue()
 
 
@@ -27,8 +54,6 @@ def zip_bomb_xlsx(rows=3_000_000):
     deflated to a couple of hundred kilobytes (3 million rows: ~190 KB).  Written in
     chunks, so building it costs the test little memory.
     """
-    import zipfile
-
     template = xlsx_bytes(["姓名"], [["x"]])
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(template)) as source, \
@@ -50,7 +75,6 @@ def zip_bomb_xlsx(rows=3_000_000):
 
 def rewrite_member(xlsx, name, transform):
     """A copy of an XLSX with one member's bytes passed through ``transform``."""
-    import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -62,7 +86,6 @@ def rewrite_member(xlsx, name, transform):
 
 def with_shared_strings(xlsx, shared_strings):
     """A copy of an XLSX with a ``xl/sharedStrings.xml`` part (declared in [Content_Types].xml)."""
-    import zipfile
 
     override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
                 b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')

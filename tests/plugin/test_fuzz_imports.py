@@ -127,3 +127,21 @@ def test_xlsx_with_a_damaged_member_never_raises(world, data):
         for name, content in members.items():
             target.writestr(name, content)
     run_both(world, buffer.getvalue(), "fuzz.xlsx")
+
+
+def test_a_built_workbook_is_the_same_bytes_whenever_it_is_saved(monkeypatch):
+    """The fuzz test draws byte positions from ``len(book)``; a clock in the bytes made its replays differ."""
+    import datetime as real
+
+    import openpyxl.writer.excel as excel
+
+    class Clock:
+        def __init__(self, instant):
+            self.datetime = type("datetime", (), {"now": staticmethod(lambda tz=None: instant)})
+            self.timezone = real.timezone
+
+    books = []
+    for instant in (real.datetime(2026, 12, 7, 16, 0, 1), real.datetime(2027, 11, 30, 23, 59, 58)):
+        monkeypatch.setattr(excel, "datetime", Clock(instant))
+        books.append(xlsx_bytes(ROSTER, [["王芳", "340104197101026009"]]))
+    assert books[0] == books[1]

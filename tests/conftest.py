@@ -8,8 +8,17 @@ laptop the database tests are skipped with the reason, under ``CI=true`` they fa
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.services import require_service
+
+# Property tests judge what the code answers, never how fast: on a loaded CI machine a
+# slow example must not turn into DeadlineExceeded or a too_slow health check (both
+# reported as a flaky failure).  Examples stay random, so every run explores anew, and
+# a failure prints the blob that replays it (@reproduce_failure).
+settings.register_profile("cadre", deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cadre")
 
 _SERVICES = {
     "mysql": ("MariaDB", "127.0.0.1", 3306),

@@ -132,7 +132,7 @@ def ancestors_of_nodes(nodes):
     """``{pk: node}`` of every node on the paths of ``nodes``, in one query."""
     from cadre_policy_plugin.models import OrgNode
 
-    return OrgNode.objects.in_bulk({pk for node in nodes for pk in node.ancestor_ids()})
+    return OrgNode.objects.on_paths(node.path for node in nodes)
 
 
 def packs_for_nodes(nodes, year=None, by_id=None):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
 
+
 def path_ids(path):
     """Primary keys from the root down to the node a materialized path names (``/1/7/42/`` → 1, 7, 42)."""
     return [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
@@ -54,6 +55,10 @@ class OrgNodeQuerySet(models.QuerySet):
         for node in nodes:
             condition |= models.Q(path__startswith=node.path)
         return self.filter(condition)
+
+    def on_paths(self, paths):
+        """``{pk: node}`` of every node on the materialized ``paths`` (root to node), in one query."""
+        return self.in_bulk({pk for path in paths for pk in path_ids(path)})
 
 
 class OrgNode(models.Model):

@@ -52,7 +52,7 @@ def _identities_of_profiles(user_ids):
     rows = list(LearnerProfile.objects.filter(user_id__in=ids)
                 .values_list("user_id", "id_number", "real_name", "unit_id", "unit__path"))
     chains = {unit_id: path_ids(path) for _user, _number, _name, unit_id, path in rows}
-    by_id = OrgNode.objects.in_bulk({pk for chain in chains.values() for pk in chain})
+    by_id = OrgNode.objects.on_paths(path for *_profile, path in rows)
     region_of, needs_pack = {}, []
     for unit_id, chain in chains.items():
         nodes = [by_id[pk] for pk in chain if pk in by_id]

@@ -101,7 +101,7 @@ def nodes_with_role(user, *, write=False):
         return None
     if memo is not None:
         # One query answers both roles for the rest of the request.
-        rows = list(UnitAdministrator.objects.filter(user=user).select_related("node"))
+        rows = administrator_rows(user)
         memo[False] = [row.node for row in rows]
         memo[True] = [row.node for row in rows if row.role == ADMIN]
         return memo[write]
